@@ -1,0 +1,49 @@
+"""Peer Journal: an encrypted check-in journal with peer support and clinician sharing."""
+import os
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config -> extensions -> blueprints -> errors -> CLI."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("JOURNAL_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path or None, instance_relative_config=True)
+
+    from journal import config
+
+    config.load(app, test_config)
+
+    from journal import crypto, database, security
+    from journal.extensions import csrf, db, limiter, login_manager, migrate
+
+    database.configure(app)
+    db.init_app(app)
+    with app.app_context():
+        database.attach_sqlite_hooks(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     compare_type=True, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    crypto.init_app(app)
+    security.init_app(app)
+
+    from journal.auth import bp as auth_bp
+    from journal.core import bp as core_bp
+    from journal.entries import api as entries_api
+    from journal.entries import bp as entries_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(entries_bp)
+    app.register_blueprint(entries_api.bp, url_prefix="/api/v1")
+
+    from journal import errors
+
+    errors.init_app(app)
+
+    from journal.auth.cli import keys_cli, users_cli
+
+    app.cli.add_command(keys_cli)
+    app.cli.add_command(users_cli)
+    return app

@@ -1,0 +1,6 @@
+"""Accounts: register, log in and out, passwords, sessions, account deletion."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from journal.auth import sessions, views  # noqa: E402,F401  (routes and session hooks register on import)

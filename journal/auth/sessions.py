@@ -1,0 +1,68 @@
+"""Session rules: revocable (per-user version), idle and absolute time limits, JSON 401 for the API."""
+from datetime import UTC, datetime
+
+from flask import current_app, flash, jsonify, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from journal.auth import bp
+from journal.auth.models import User
+from journal.extensions import db, login_manager
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to continue."
+login_manager.login_message_category = "info"
+SKIP_ENDPOINTS = frozenset({"static", "core.healthz"})
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    user_id, _, version = token.partition(".")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or str(user.session_version) != version:
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "unauthorized", "message": "Log in to use the API.", "fields": {}}}
+        return jsonify(body), 401
+    flash(login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+def start_session(user: User) -> None:
+    """Sign the user in on this device with a fresh session (never a long-lived remember cookie)."""
+    session.clear()
+    login_user(user, remember=False)
+    session.permanent = True
+    now = int(datetime.now(UTC).timestamp())
+    session["login_at"] = now
+    session["seen_at"] = now
+
+
+def _limits(user: User):
+    kind = "staff" if user.is_staff else "member"
+    return (current_app.config["SESSION_IDLE_LIMITS"][kind],
+            current_app.config["SESSION_ABSOLUTE_LIMITS"][kind])
+
+
+@bp.before_app_request
+def enforce_session_limits():
+    if request.endpoint in SKIP_ENDPOINTS or "_user_id" not in session:
+        return None
+    if not current_user.is_authenticated:
+        return None
+    now = int(datetime.now(UTC).timestamp())
+    idle, absolute = _limits(current_user)
+    if now - session.get("login_at", 0) > absolute.total_seconds() or \
+            now - session.get("seen_at", 0) > idle.total_seconds():
+        logout_user()
+        session.clear()
+        return unauthorized()
+    if now - session.get("seen_at", 0) > 60:  # refresh at most once a minute
+        session["seen_at"] = now
+    return None

@@ -1,0 +1,135 @@
+"""Account pages: register, log in, log out, settings, password, delete."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
+
+from journal.auth import bp, services
+from journal.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm, TimezoneForm
+from journal.auth.sessions import start_session
+from journal.entries.services import seed_catalog
+from journal.extensions import db, limiter
+from journal.forms import ActionForm
+from journal.security import safe_next_url
+
+LOGIN_FAILED = "That email and password do not match an account."
+
+
+def _login_account_key() -> str:
+    return "login-account:" + services.normalize_email(request.form.get("email", ""))[:254]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = services.register(email=form.email.data, password=form.password.data,
+                                 display_name=form.display_name.data, role=form.role.data,
+                                 timezone=form.timezone.data or "UTC")
+        if user is not None and user.is_member:
+            seed_catalog(user)
+        db.session.commit()
+        # The same answer whether or not the email was free, so nobody can probe who has an account.
+        flash("Your account is ready. Log in with your email and password to start.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"], methods=["POST"],
+               key_func=_login_account_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            start_session(user)
+            current_app.logger.info("login ok user=%s", user.id)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+        current_app.logger.info("login failed")
+        form.password.errors.append(LOGIN_FAILED)
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    form = ActionForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _account_page(**forms):
+    forms.setdefault("password_form", ChangePasswordForm(prefix="pw"))
+    forms.setdefault("timezone_form", TimezoneForm(prefix="tz", timezone=current_user.timezone))
+    forms.setdefault("everywhere_form", ActionForm())
+    status = 400 if any(f.errors for f in forms.values()) else 200
+    return render_template("auth/account.html", **forms), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return _account_page()
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except services.AccountError as exc:
+            form.current_password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            start_session(current_user)
+            flash("Password changed. Your other devices have been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(password_form=form)
+
+
+@bp.post("/account/timezone")
+@login_required
+def change_timezone():
+    form = TimezoneForm(prefix="tz")
+    if form.validate_on_submit():
+        current_user.timezone = form.timezone.data
+        db.session.commit()
+        flash("Time zone saved.", "success")
+        return redirect(url_for("auth.account"))
+    return _account_page(timezone_form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if ActionForm().validate_on_submit():
+        services.sign_out_everywhere(current_user)
+        db.session.commit()
+        start_session(current_user)
+        flash("Signed out on every other device.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your account and journal have been erased.", "info")
+            return redirect(url_for("core.home"))
+    return render_template("auth/delete.html", form=form), 400 if form.errors else 200

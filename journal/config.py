@@ -1,0 +1,152 @@
+"""Configuration: documented defaults, environment overrides, and instance secrets made on first run.
+
+Every setting a deployment may change is read from the environment here (the README has the table).
+Locally, missing secrets are generated once into `instance/` with 0600 permissions; in production
+(`JOURNAL_ENV=production`) the app refuses to start without them.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+from journal import crypto
+
+SECRET_FILE = "secret_key"
+KEYRING_FILE = "master_keys.json"
+VAPID_FILE = "vapid.json"
+
+DEFAULTS = {
+    "JOURNAL_ENV": "development",
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Sessions: members stay signed in on their own phone for a while; clinicians and moderators
+    # are signed out sooner (auto-logoff). Absolute lifetimes cap both.
+    "SESSION_COOKIE_NAME": "pj_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
+    "SESSION_IDLE_LIMITS": {"member": timedelta(days=14), "staff": timedelta(minutes=30)},
+    "SESSION_ABSOLUTE_LIMITS": {"member": timedelta(days=30), "staff": timedelta(hours=12)},
+    "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+    # CSRF tokens live as long as the session: offline check-ins may replay hours later.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_LOGIN_IP": "20 per minute;100 per hour",
+    "RATELIMIT_LOGIN_ACCOUNT": "10 per minute;50 per hour",
+    "RATELIMIT_REGISTER": "10 per hour",
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "IDEMPOTENCY_KEY_TTL": timedelta(days=7),
+    "VAPID_SUBJECT": "mailto:support@peerjournal.app",
+    "PUBLIC_ORIGIN": None,
+    # Shown on /help, one tap from every page. Deployments add their own with JOURNAL_CRISIS_LINES (JSON).
+    "CRISIS_LINES": [
+        {"region": "Everywhere", "name": "Emergency services", "phone": "112",
+         "text": "112 works from mobiles in the EU and many other countries; 911 in North America, 999 in the UK."},
+        {"region": "United States", "name": "988 Suicide & Crisis Lifeline", "phone": "988",
+         "text": "Call or text 988, any time."},
+        {"region": "UK and Ireland", "name": "Samaritans", "phone": "116 123", "text": "Free, 24 hours a day."},
+        {"region": "Anywhere", "name": "Find a helpline", "url": "https://findahelpline.com",
+         "text": "Free, confidential support lines in your country."},
+    ],
+}
+
+# Environment variable -> (config key, converter)
+ENVIRONMENT = {
+    "JOURNAL_ENV": ("JOURNAL_ENV", str),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "JOURNAL_MASTER_KEYS": ("MASTER_KEYS", str),
+    "JOURNAL_VAPID_PRIVATE_KEY": ("VAPID_PRIVATE_KEY", str),
+    "JOURNAL_VAPID_KEY_VERSION": ("VAPID_KEY_VERSION", int),
+    "JOURNAL_VAPID_SUBJECT": ("VAPID_SUBJECT", str),
+    "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "JOURNAL_PUBLIC_ORIGIN": ("PUBLIC_ORIGIN", str),
+    "JOURNAL_CRISIS_LINES": ("CRISIS_LINES", json.loads),
+}
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config from defaults, then the environment (or the test's mapping), then secrets."""
+    app.config.from_mapping(copy.deepcopy(DEFAULTS))
+    if test_config is None:
+        for variable, (key, convert) in ENVIRONMENT.items():
+            if os.environ.get(variable):
+                app.config[key] = convert(os.environ[variable])
+        if os.environ.get("REDIS_URL") and not os.environ.get("RATELIMIT_STORAGE_URI"):
+            app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    else:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'journal.sqlite3'}")
+    _load_secrets(app, instance)
+
+
+def _load_secrets(app: Flask, instance: Path) -> None:
+    production = app.config["JOURNAL_ENV"] == "production"
+    missing = [
+        name
+        for name, key, path in (
+            ("SECRET_KEY", "SECRET_KEY", SECRET_FILE),
+            ("JOURNAL_MASTER_KEYS", "MASTER_KEYS", KEYRING_FILE),
+            ("JOURNAL_VAPID_PRIVATE_KEY", "VAPID_PRIVATE_KEY", VAPID_FILE),
+        )
+        if not app.config.get(key) and not (instance / path).exists()
+    ]
+    if production and missing:
+        raise RuntimeError(
+            "Refusing to start in production without secrets: set "
+            + ", ".join(missing)
+            + " (or provide them as files in the instance folder)."
+        )
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _read_or_create(instance / SECRET_FILE, crypto.generate_secret_key)
+    if not app.config.get("MASTER_KEYS"):
+        app.config["MASTER_KEYS"] = _read_or_create(
+            instance / KEYRING_FILE, lambda: crypto.Keyring.generate().serialize()
+        )
+        app.config["MASTER_KEYS_FILE"] = str(instance / KEYRING_FILE)
+    if not app.config.get("VAPID_PRIVATE_KEY"):
+        vapid = json.loads(
+            _read_or_create(
+                instance / VAPID_FILE,
+                lambda: json.dumps({"version": 1, "private_key": crypto.generate_vapid_private_key()}),
+            )
+        )
+        app.config["VAPID_PRIVATE_KEY"] = vapid["private_key"]
+        app.config.setdefault("VAPID_KEY_VERSION", vapid["version"])
+    app.config.setdefault("VAPID_KEY_VERSION", 1)
+
+
+def _read_or_create(path: Path, make) -> str:
+    """Read a secret file, or create it with 0600 permissions; concurrent starters agree on one."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(make() + "\n")
+    try:
+        os.link(tmp, path)  # atomic: the file appears complete, or another process's wins
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
+
+
+def write_keyring(path: str, keyring: crypto.Keyring) -> None:
+    """Replace the keyring file atomically, keeping 0600 permissions."""
+    tmp = f"{path}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(keyring.serialize() + "\n")
+    os.replace(tmp, path)

@@ -1,0 +1,33 @@
+"""Home, /healthz and /api/openapi.json."""
+from flask import current_app, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+
+from journal import database, openapi
+from journal.core import bp
+from journal.extensions import csrf, limiter
+
+
+@bp.get("/")
+def home():
+    if current_user.is_authenticated:
+        return redirect(url_for("entries.new") if current_user.role != "clinician" else url_for("auth.account"))
+    return render_template("core/home.html")
+
+
+@bp.get("/healthz")
+@limiter.exempt
+@csrf.exempt
+def healthz():
+    if database.is_healthy():
+        return jsonify(status="ok", database="ok")
+    return jsonify(status="error", database="unreachable"), 503
+
+
+@bp.get("/api/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document())
+
+
+@bp.get("/help")
+def get_help():
+    return render_template("core/help.html", crisis_lines=current_app.config["CRISIS_LINES"])

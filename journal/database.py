@@ -1,0 +1,73 @@
+"""Engine set-up per backend: SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE writes.
+
+A deferred SQLite transaction that reads and then writes fails at once with "database is locked" when
+another writer committed in between; taking the write lock up front makes writers queue instead.
+Requests that change state (POST/PUT/PATCH/DELETE), CLI commands and workers begin IMMEDIATE;
+GET requests begin deferred so that readers never wait for writers. A GET view that must also write
+calls `begin_writing()` first.
+"""
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+from journal.extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT_MS = 5000
+
+
+def configure(app: Flask) -> None:
+    """Tune the engine for its backend (called once by the app factory)."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+    else:
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_recycle", 1800)
+    # Keep SQL parameters (ciphertexts, ids) out of error messages and logs.
+    options.setdefault("hide_parameters", True)
+
+
+def attach_sqlite_hooks(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy (below) issue BEGIN itself instead of pysqlite's implicit deferred BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
+
+
+def _writes_expected() -> bool:
+    if has_request_context():
+        return request.method not in SAFE_METHODS or g.get("_pj_writes", False)
+    return True
+
+
+def begin_writing() -> None:
+    """From a GET view: end the read transaction so the next one takes the write lock up front."""
+    g._pj_writes = True
+    db.session.commit()
+
+
+def is_healthy() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any failure to reach the database is "unhealthy", whatever the driver raises
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: S110 - the connection is already gone; nothing left to undo
+            pass
+        return False

@@ -1,0 +1,6 @@
+"""The journal itself: check-ins, the member's symptoms, tags and medications, the timeline."""
+from flask import Blueprint
+
+bp = Blueprint("entries", __name__)
+
+from journal.entries import views  # noqa: E402,F401  (routes register on import)

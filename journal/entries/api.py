@@ -1,0 +1,263 @@
+"""The journal's JSON API under /api/v1: check-ins and what the member tracks (documented in openapi.py)."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from functools import wraps
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_login import current_user, login_required
+
+from journal.auth.services import data_key_for
+from journal.entries import services
+from journal.entries.models import Checkin
+from journal.entries.validation import ValidationError, parse_checkin
+from journal.errors import api_error
+from journal.extensions import db, utcnow
+from journal.security import own_or_404
+
+bp = Blueprint("entries_api", __name__)
+
+MAX_PAGE = 100
+
+
+def journal_api(view):
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if current_user.role == "clinician":
+            return api_error(403, message="Clinician accounts do not keep a journal.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _json_body():
+    """The request's JSON object, or an error response to return."""
+    if not request.is_json:
+        return None, api_error(415)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return None, api_error(400, "invalid_json", "Send a JSON object.")
+    return body, None
+
+
+def _iso(value):
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def checkin_json(view: services.CheckinView) -> dict:
+    return {
+        "id": str(view.id),
+        "occurred_at": _iso(view.occurred_at),
+        "timezone": view.timezone,
+        "local_date": view.local_date.isoformat(),
+        "local_time": view.local.strftime("%H:%M"),
+        "readable": view.readable,
+        "mood": view.mood,
+        "mood_label": view.mood_label,
+        "energy": view.energy,
+        "energy_label": view.energy_label,
+        "pain": view.pain,
+        "pain_label": view.pain_label,
+        "sleep_hours": view.sleep_hours,
+        "symptoms": [{"id": str(s.id), "name": s.name, "severity": s.severity, "severity_label": s.label}
+                     for s in view.symptoms],
+        "tags": [{"id": str(t), "name": name} for t, name in view.tags],
+        "medications": [{"id": str(m), "name": name, "dose": dose} for m, name, dose in view.medications],
+        "note": view.note if view.readable else None,
+        "created_at": _iso(view.created_at),
+        "updated_at": _iso(view.updated_at),
+    }
+
+
+def _view(checkin: Checkin) -> dict:
+    return checkin_json(services.view_of(checkin, data_key_for(current_user), services.load_catalog(current_user)))
+
+
+def _validation_error(exc: ValidationError):
+    return api_error(422, "invalid", exc.message, exc.fields)
+
+
+def _idempotency_key() -> tuple[str | None, object]:
+    raw = request.headers.get("Idempotency-Key")
+    if raw is None:
+        return None, None
+    try:
+        return str(uuid.UUID(raw.strip().strip('"'))), None
+    except ValueError:
+        return None, api_error(400, "invalid_idempotency_key", "Idempotency-Key must be a UUID.",
+                               {"Idempotency-Key": "Use a client-generated UUID."})
+
+
+@bp.get("/checkins")
+@journal_api
+def list_checkins():
+    args = request.args
+    errors = {}
+    try:
+        limit = int(args.get("limit", services.PAGE_SIZE))
+        if not 1 <= limit <= MAX_PAGE:
+            raise ValueError
+    except ValueError:
+        errors["limit"] = f"A number from 1 to {MAX_PAGE}."
+        limit = services.PAGE_SIZE
+    filters = services.TimelineFilters()
+    for name, attr in (("tag", "tag_id"), ("symptom", "symptom_id")):
+        if args.get(name):
+            try:
+                setattr(filters, attr, uuid.UUID(args[name]))
+            except ValueError:
+                errors[name] = "Not an id."
+    for name, attr in (("from", "date_from"), ("to", "date_to")):
+        if args.get(name):
+            try:
+                setattr(filters, attr, date.fromisoformat(args[name]))
+            except ValueError:
+                errors[name] = "A date like 2026-03-08."
+    if errors:
+        return api_error(400, "invalid_query", "Some query parameters are not valid.", errors)
+    try:
+        page = services.list_checkins(current_user, filters=filters, cursor=args.get("cursor"), limit=limit)
+    except ValueError:
+        return api_error(400, "invalid_cursor", "That cursor is not valid.", {"cursor": "Use next_cursor."})
+    return jsonify({"items": [checkin_json(v) for v in page.entries], "next_cursor": page.next_cursor})
+
+
+@bp.post("/checkins")
+@journal_api
+def create_checkin():
+    key, error = _idempotency_key()
+    if error:
+        return error
+    body, error = _json_body()
+    if error:
+        return error
+    try:
+        data = parse_checkin(body, default_timezone=current_user.timezone, now=utcnow())
+        if key is None:
+            checkin, replayed = services.create_checkin(current_user, data), False
+        else:
+            checkin, replayed = services.create_checkin_idempotent(current_user, key, request.get_data(), data)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _validation_error(exc)
+    except services.IdempotencyConflict as exc:
+        db.session.rollback()
+        return api_error(exc.status, "idempotency_conflict" if exc.status == 409 else "idempotency_key_reused",
+                         exc.message)
+    if checkin is None:  # replay of a check-in the member has since deleted
+        return api_error(404, "not_found", "The check-in created with this Idempotency-Key was deleted.")
+    db.session.commit()
+    response = jsonify(_view(checkin))
+    response.status_code = 201
+    response.headers["Location"] = url_for("entries_api.get_checkin", entry_id=checkin.id)
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@bp.get("/checkins/<entry_id>")
+@journal_api
+def get_checkin(entry_id):
+    return jsonify(_view(own_or_404(Checkin, entry_id)))
+
+
+@bp.patch("/checkins/<entry_id>")
+@journal_api
+def update_checkin(entry_id):
+    checkin = own_or_404(Checkin, entry_id)
+    body, error = _json_body()
+    if error:
+        return error
+    view = services.view_of(checkin, data_key_for(current_user), services.load_catalog(current_user))
+    if not view.readable:
+        return api_error(409, "unreadable", services.UNREADABLE + " It can be deleted, not edited.")
+    try:
+        data = parse_checkin({**services.raw_of(view), **body}, default_timezone=checkin.timezone, now=utcnow())
+        services.update_checkin(current_user, checkin, data)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _validation_error(exc)
+    db.session.commit()
+    return jsonify(_view(checkin))
+
+
+@bp.delete("/checkins/<entry_id>")
+@journal_api
+def delete_checkin(entry_id):
+    services.delete_checkin(own_or_404(Checkin, entry_id))
+    db.session.commit()
+    return "", 204
+
+
+# --- Symptoms, tags and medications share one shape -----------------------------------------------
+
+
+def item_json(kind: str, item: services.CatalogItem) -> dict:
+    body = {"id": str(item.id), "name": item.name, "archived": item.archived}
+    if kind == "medications":
+        body["dose"] = item.dose
+    return body
+
+
+def _item_view(kind: str, item_id) -> dict:
+    catalog = services.load_catalog(current_user)
+    return item_json(kind, catalog.by_id[item_id])
+
+
+def _list_items(kind):
+    catalog = services.load_catalog(current_user)
+    return jsonify({"items": [item_json(kind, item) for item in getattr(catalog, kind)]})
+
+
+def _add_item(kind):
+    body, error = _json_body()
+    if error:
+        return error
+    name, dose = body.get("name"), body.get("dose")
+    if not isinstance(name, str) or (dose is not None and not isinstance(dose, str)):
+        return api_error(422, fields={"name": "A name (text) is required."})
+    try:
+        row = services.add_item(current_user, kind, name, dose)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _validation_error(exc)
+    db.session.commit()
+    return jsonify(_item_view(kind, row.id)), 201
+
+
+def _update_item(kind, item_id):
+    row = own_or_404(services.KINDS[kind], item_id)
+    body, error = _json_body()
+    if error:
+        return error
+    fields = {}
+    if "name" in body and not isinstance(body["name"], str):
+        fields["name"] = "Text, please."
+    if "archived" in body and not isinstance(body["archived"], bool):
+        fields["archived"] = "true or false."
+    if "dose" in body and (kind != "medications" or not isinstance(body["dose"], str | None)):
+        fields["dose"] = "Only medications have a dose (text or null)."
+    if fields:
+        return api_error(422, fields=fields)
+    try:
+        if "name" in body or "dose" in body:
+            current = _item_view(kind, row.id)
+            services.rename_item(current_user, row, body.get("name", current["name"]),
+                                 body.get("dose", current.get("dose")), keep_dose=kind != "medications")
+        if "archived" in body:
+            services.set_archived(row, body["archived"])
+    except ValidationError as exc:
+        db.session.rollback()
+        return _validation_error(exc)
+    db.session.commit()
+    return jsonify(_item_view(kind, row.id))
+
+
+for _kind in services.KINDS:
+    bp.add_url_rule(f"/{_kind}", f"list_{_kind}", journal_api(_list_items), defaults={"kind": _kind})
+    bp.add_url_rule(f"/{_kind}", f"add_{_kind}", journal_api(_add_item), defaults={"kind": _kind},
+                    methods=["POST"])
+    bp.add_url_rule(f"/{_kind}/<item_id>", f"update_{_kind}", journal_api(_update_item),
+                    defaults={"kind": _kind}, methods=["PATCH"])

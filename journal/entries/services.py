@@ -1,0 +1,443 @@
+"""Journal domain functions: what a member tracks, and creating, reading and listing check-ins.
+
+Services take the user explicitly, add and flush, and never commit: the caller commits once at the
+request boundary, so a failure leaves nothing half-written.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy.exc import IntegrityError
+
+from journal import crypto
+from journal.auth.models import User
+from journal.auth.services import data_key_for
+from journal.entries import scales, timekeeping
+from journal.entries.models import (
+    Checkin,
+    CheckinSymptom,
+    CheckinTag,
+    IdempotencyKey,
+    Medication,
+    Symptom,
+    Tag,
+)
+from journal.entries.validation import CheckinInput, ValidationError
+from journal.extensions import db
+
+log = logging.getLogger(__name__)
+
+KINDS: dict[str, type] = {"symptoms": Symptom, "tags": Tag, "medications": Medication}
+DEFAULT_TAGS = ("Poor sleep", "Stressful day", "New medication", "Flare-up", "Time with people")
+PAGE_SIZE = 20
+UNREADABLE = "This entry could not be decrypted."
+
+
+class IdempotencyConflict(Exception):
+    """The same Idempotency-Key came with a different body (422), or is still being processed (409)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# --- What a member tracks -------------------------------------------------------------------------
+
+
+@dataclass
+class CatalogItem:
+    id: uuid.UUID
+    name: str
+    archived: bool
+    dose: str | None = None
+
+
+@dataclass
+class Catalog:
+    """A member's symptoms, tags and medications, decrypted, in the order they were added."""
+
+    symptoms: list[CatalogItem]
+    tags: list[CatalogItem]
+    medications: list[CatalogItem]
+    by_id: dict[uuid.UUID, CatalogItem] = field(init=False)
+
+    def __post_init__(self):
+        self.by_id = {item.id: item for group in (self.symptoms, self.tags, self.medications)
+                      for item in group}
+
+    def name(self, item_id: uuid.UUID) -> str:
+        item = self.by_id.get(item_id)
+        return item.name if item else "(removed)"
+
+    def active(self, kind: str) -> list[CatalogItem]:
+        return [item for item in getattr(self, kind) if not item.archived]
+
+
+def _decrypt_name(key: crypto.DataKey, row, column: str = "name_ct") -> str | None:
+    token = getattr(row, column)
+    if token is None:
+        return None
+    try:
+        return key.decrypt_text(token, table=f"{row.TABLE}.{column}", row_id=row.id)
+    except crypto.DecryptionError:
+        log.warning("could not decrypt %s %s", row.TABLE, row.id)
+        return "(unreadable)"
+
+
+def load_catalog(user: User) -> Catalog:
+    """Everything the member tracks, decrypted once for this request."""
+    key = data_key_for(user)
+    groups = {}
+    for kind, model in KINDS.items():
+        rows = db.session.scalars(
+            select(model).where(model.owner_id == user.id).order_by(model.created_at, model.id)
+        ).all()
+        groups[kind] = [
+            CatalogItem(row.id, _decrypt_name(key, row), row.archived,
+                        _decrypt_name(key, row, "dose_ct") if kind == "medications" else None)
+            for row in rows
+        ]
+    return Catalog(**groups)
+
+
+def _clean_name(name: str, what: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": f"Give the {what} a name."})
+    if len(name) > scales.NAME_MAX:
+        raise ValidationError({"name": f"Names can be up to {scales.NAME_MAX} characters."})
+    return name
+
+
+def _clean_dose(dose: str | None) -> str | None:
+    dose = " ".join((dose or "").split())
+    if len(dose) > scales.DOSE_MAX:
+        raise ValidationError({"dose": f"A dose of up to {scales.DOSE_MAX} characters."})
+    return dose or None
+
+
+def _set_name(key: crypto.DataKey, row, name: str, dose: str | None = None) -> None:
+    row.name_ct = key.encrypt_text(name, table=f"{row.TABLE}.name_ct", row_id=row.id)
+    if isinstance(row, Medication):
+        row.dose_ct = None if dose is None else key.encrypt_text(dose, table=f"{row.TABLE}.dose_ct",
+                                                                 row_id=row.id)
+
+
+def add_item(user: User, kind: str, name: str, dose: str | None = None, catalog: Catalog | None = None):
+    """Start tracking a symptom, tag or medication. A name already tracked (and not archived) is refused."""
+    model = KINDS[kind]
+    singular = kind.rstrip("s")
+    name = _clean_name(name, singular)
+    catalog = catalog or load_catalog(user)
+    for item in getattr(catalog, kind):
+        if item.name.casefold() == name.casefold():
+            if item.archived:
+                raise ValidationError({"name": f"You archived “{name}” earlier: restore it instead."})
+            raise ValidationError({"name": f"You already track “{name}”."})
+    row = model(id=uuid.uuid4(), owner_id=user.id, archived=False)
+    _set_name(data_key_for(user), row, name, _clean_dose(dose) if kind == "medications" else None)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def rename_item(user: User, row, name: str, dose: str | None = None, *, keep_dose: bool = False) -> None:
+    """Rename a tracked item; past check-ins show the new name."""
+    kind = row.TABLE
+    name = _clean_name(name, kind.rstrip("s"))
+    key = data_key_for(user)
+    for item in getattr(load_catalog(user), kind):
+        if item.id != row.id and not item.archived and item.name.casefold() == name.casefold():
+            raise ValidationError({"name": f"You already track “{name}”."})
+    if isinstance(row, Medication) and keep_dose:
+        dose = _decrypt_name(key, row, "dose_ct")
+    _set_name(key, row, name, _clean_dose(dose) if isinstance(row, Medication) else None)
+
+
+def set_archived(row, archived: bool) -> None:
+    """Archive (stop offering on new check-ins) or restore a tracked item; history keeps it."""
+    row.archived = archived
+
+
+def seed_catalog(user: User) -> None:
+    """Give a new member a few common tags so the first check-in is not empty."""
+    key = data_key_for(user)
+    for name in DEFAULT_TAGS:
+        row = Tag(id=uuid.uuid4(), owner_id=user.id, archived=False)
+        _set_name(key, row, name)
+        db.session.add(row)
+    db.session.flush()
+
+
+# --- Check-ins -------------------------------------------------------------------------------------
+
+
+def _check_references(user: User, data: CheckinInput) -> None:
+    errors = {}
+    for ids, model, label in ((list(data.symptoms), Symptom, "symptoms"), (data.tags, Tag, "tags"),
+                              ([m for m, _ in data.medications], Medication, "medications")):
+        if not ids:
+            continue
+        found = set(db.session.scalars(
+            select(model.id).where(model.owner_id == user.id, model.id.in_(ids))
+        ))
+        for i, item_id in enumerate(ids):
+            if item_id not in found:
+                errors[f"{label}[{i}]"] = f"Unknown {label.rstrip('s')}."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _payload(data: CheckinInput) -> dict:
+    return {
+        "v": 1,
+        "mood": data.mood,
+        "energy": data.energy,
+        "pain": data.pain,
+        "sleep": data.sleep_hours,
+        "symptoms": {str(k): v for k, v in data.symptoms.items()},
+        "tags": [str(t) for t in data.tags],
+        "meds": [[str(m), dose] for m, dose in data.medications],
+        "note": data.note,
+    }
+
+
+def _write(user: User, checkin: Checkin, data: CheckinInput) -> None:
+    checkin.occurred_at = data.occurred_at
+    checkin.timezone = data.timezone
+    checkin.local_date = timekeeping.local_day(data.occurred_at, data.timezone)
+    checkin.payload = data_key_for(user).encrypt_json(_payload(data), table=Checkin.TABLE, row_id=checkin.id)
+
+
+def _link(checkin_id: uuid.UUID, data: CheckinInput) -> None:
+    if data.symptoms:
+        db.session.execute(insert(CheckinSymptom),
+                           [{"checkin_id": checkin_id, "symptom_id": s} for s in data.symptoms])
+    if data.tags:
+        db.session.execute(insert(CheckinTag), [{"checkin_id": checkin_id, "tag_id": t} for t in data.tags])
+
+
+def create_checkin(user: User, data: CheckinInput) -> Checkin:
+    """Save a new check-in, encrypted under the member's data key."""
+    _check_references(user, data)
+    checkin = Checkin(id=uuid.uuid4(), owner_id=user.id)
+    _write(user, checkin, data)
+    db.session.add(checkin)
+    db.session.flush()
+    _link(checkin.id, data)
+    return checkin
+
+
+def create_checkin_idempotent(user: User, key: str, body: bytes, data: CheckinInput) -> tuple[Checkin | None, bool]:
+    """Create once per Idempotency-Key: a replay returns the first check-in (and True), creating nothing."""
+    fingerprint = crypto.vault().fingerprint(f"idempotency:{user.id}", body)
+    existing = db.session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key)
+    )
+    if existing is not None:
+        if existing.fingerprint != fingerprint:
+            raise IdempotencyConflict(422, "This Idempotency-Key was already used with a different check-in.")
+        checkin = db.session.get(Checkin, existing.checkin_id) if existing.checkin_id else None
+        return checkin, True
+    checkin = create_checkin(user, data)
+    db.session.add(IdempotencyKey(user_id=user.id, key=key, fingerprint=fingerprint, checkin_id=checkin.id))
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # a concurrent request with the same key got there first
+        db.session.rollback()
+        raise IdempotencyConflict(409, "A request with this Idempotency-Key is in progress; retry shortly.") from exc
+    return checkin, False
+
+
+def update_checkin(user: User, checkin: Checkin, data: CheckinInput) -> None:
+    """Replace a check-in's content (re-encrypted with a fresh nonce) and its filter links."""
+    _check_references(user, data)
+    _write(user, checkin, data)
+    db.session.execute(delete(CheckinSymptom).where(CheckinSymptom.checkin_id == checkin.id))
+    db.session.execute(delete(CheckinTag).where(CheckinTag.checkin_id == checkin.id))
+    _link(checkin.id, data)
+    db.session.flush()
+
+
+def delete_checkin(checkin: Checkin) -> None:
+    """Delete a check-in and everything attached to it."""
+    db.session.delete(checkin)
+    db.session.flush()
+
+
+def purge_idempotency_keys(older_than: datetime) -> int:
+    """Forget Idempotency-Keys past their published lifetime."""
+    result = db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < older_than))
+    return result.rowcount or 0
+
+
+# --- Reading ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class SymptomReading:
+    id: uuid.UUID
+    name: str
+    severity: int
+
+    @property
+    def label(self) -> str:
+        return scales.SEVERITY.label(self.severity)
+
+
+@dataclass
+class CheckinView:
+    """A check-in decrypted for display: what templates and the API render."""
+
+    id: uuid.UUID
+    occurred_at: datetime
+    timezone: str
+    local: datetime
+    local_date: date
+    created_at: datetime
+    updated_at: datetime
+    readable: bool = True
+    mood: int | None = None
+    energy: int | None = None
+    pain: int | None = None
+    sleep_hours: float | None = None
+    symptoms: list[SymptomReading] = field(default_factory=list)
+    tags: list[tuple[uuid.UUID, str]] = field(default_factory=list)
+    medications: list[tuple[uuid.UUID, str, str]] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def mood_label(self):
+        return scales.MOOD.label(self.mood)
+
+    @property
+    def mood_face(self):
+        return scales.MOOD.face(self.mood)
+
+    @property
+    def energy_label(self):
+        return scales.ENERGY.label(self.energy)
+
+    @property
+    def pain_label(self):
+        return scales.PAIN.label(self.pain)
+
+    @property
+    def is_quick(self) -> bool:
+        return self.readable and self.energy is None and self.pain is None and not self.symptoms \
+            and not self.tags and not self.medications and not self.note and self.sleep_hours is None
+
+
+def decrypt_payload(key: crypto.DataKey, checkin: Checkin) -> dict | None:
+    try:
+        return key.decrypt_json(checkin.payload, table=Checkin.TABLE, row_id=checkin.id)
+    except (crypto.DecryptionError, ValueError):
+        log.warning("could not decrypt check-in %s", checkin.id)
+        return None
+
+
+def view_of(checkin: Checkin, key: crypto.DataKey, catalog: Catalog) -> CheckinView:
+    """Decrypt one check-in for display; a tampered one comes back marked unreadable, never raising."""
+    view = CheckinView(id=checkin.id, occurred_at=checkin.occurred_at, timezone=checkin.timezone,
+                       local=timekeeping.local_datetime(checkin.occurred_at, checkin.timezone),
+                       local_date=checkin.local_date, created_at=checkin.created_at,
+                       updated_at=checkin.updated_at)
+    payload = decrypt_payload(key, checkin)
+    if payload is None:
+        view.readable = False
+        return view
+    view.mood, view.energy, view.pain = payload["mood"], payload["energy"], payload["pain"]
+    view.sleep_hours = payload["sleep"]
+    view.symptoms = [SymptomReading(uuid.UUID(k), catalog.name(uuid.UUID(k)), v)
+                     for k, v in payload["symptoms"].items()]
+    view.tags = [(uuid.UUID(t), catalog.name(uuid.UUID(t))) for t in payload["tags"]]
+    view.medications = [(uuid.UUID(m), catalog.name(uuid.UUID(m)), dose) for m, dose in payload["meds"]]
+    view.note = payload["note"]
+    return view
+
+
+def raw_of(view: CheckinView) -> dict:
+    """A readable check-in in the API's input shape (for partial updates and the edit form)."""
+    return {
+        "occurred_at": view.occurred_at.isoformat(),
+        "timezone": view.timezone,
+        "mood": view.mood,
+        "energy": view.energy,
+        "pain": view.pain,
+        "sleep_hours": view.sleep_hours,
+        "symptoms": [{"id": str(s.id), "severity": s.severity} for s in view.symptoms],
+        "tags": [str(t) for t, _ in view.tags],
+        "medications": [{"id": str(m), "dose": dose} for m, _, dose in view.medications],
+        "note": view.note,
+    }
+
+
+@dataclass
+class TimelineFilters:
+    tag_id: uuid.UUID | None = None
+    symptom_id: uuid.UUID | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass
+class TimelinePage:
+    entries: list[CheckinView]
+    next_cursor: str | None
+
+
+def encode_cursor(checkin: Checkin) -> str:
+    raw = json.dumps([checkin.occurred_at.isoformat(), str(checkin.id)]).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The position a cursor points after; ValueError if it was not made by encode_cursor."""
+    try:
+        at, checkin_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(at), uuid.UUID(checkin_id)
+    except (ValueError, TypeError) as exc:
+        raise ValueError("invalid cursor") from exc
+
+
+def list_checkins(user: User, *, filters: TimelineFilters | None = None, cursor: str | None = None,
+                  limit: int = PAGE_SIZE, catalog: Catalog | None = None) -> TimelinePage:
+    """Newest first, keyset-paginated: each page is one indexed range read, however deep."""
+    filters = filters or TimelineFilters()
+    query = select(Checkin).where(Checkin.owner_id == user.id)
+    if cursor:
+        at, checkin_id = decode_cursor(cursor)
+        query = query.where(tuple_(Checkin.occurred_at, Checkin.id) < tuple_(at, checkin_id))
+    if filters.tag_id:
+        query = query.where(Checkin.id.in_(
+            select(CheckinTag.checkin_id).where(CheckinTag.tag_id == filters.tag_id)))
+    if filters.symptom_id:
+        query = query.where(Checkin.id.in_(
+            select(CheckinSymptom.checkin_id).where(CheckinSymptom.symptom_id == filters.symptom_id)))
+    if filters.date_from:
+        query = query.where(Checkin.local_date >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Checkin.local_date <= filters.date_to)
+    rows = db.session.scalars(
+        query.order_by(Checkin.occurred_at.desc(), Checkin.id.desc()).limit(limit + 1)
+    ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    key = data_key_for(user)
+    catalog = catalog or load_catalog(user)
+    return TimelinePage([view_of(row, key, catalog) for row in rows],
+                        encode_cursor(rows[-1]) if more else None)
+
+
+def latest_view(user: User, catalog: Catalog) -> CheckinView | None:
+    """The member's most recent check-in, to pre-fill the next one."""
+    row = db.session.scalar(select(Checkin).where(Checkin.owner_id == user.id)
+                            .order_by(Checkin.occurred_at.desc(), Checkin.id.desc()).limit(1))
+    return None if row is None else view_of(row, data_key_for(user), catalog)

@@ -1,0 +1,57 @@
+"""Local days and times: check-ins are stored in UTC with the member's zone, shown on their local day."""
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+
+def zone(name: str) -> ZoneInfo:
+    """The named IANA zone; unknown names raise ValueError."""
+    if not name or name not in _zones():
+        raise ValueError(f"unknown time zone {name!r}")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+_ZONES: frozenset[str] | None = None
+
+
+def _zones() -> frozenset[str]:
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = frozenset(available_timezones())
+    return _ZONES
+
+
+def is_zone(name: str) -> bool:
+    return bool(name) and name in _zones()
+
+
+def local_to_utc(day: date, at: time, tz_name: str) -> datetime:
+    """The UTC instant of a wall-clock time in a zone.
+
+    A time skipped by a DST jump (02:30 on a spring-forward night) moves forward by the gap, as a
+    clock on the wall would; a repeated time (the autumn fold) means its first occurrence.
+    """
+    # PEP 495: fold=0 reads a skipped time with the offset from before the jump (so 02:30 becomes
+    # 03:30 after the jump) and a repeated time as its first occurrence.
+    return datetime.combine(day, at, tzinfo=zone(tz_name)).replace(fold=0).astimezone(UTC)
+
+
+def local_datetime(instant: datetime, tz_name: str) -> datetime:
+    return instant.astimezone(zone(tz_name))
+
+
+def local_day(instant: datetime, tz_name: str) -> date:
+    return local_datetime(instant, tz_name).date()
+
+
+def today_in(tz_name: str, now: datetime | None = None) -> date:
+    return local_day(now or datetime.now(UTC), tz_name)
+
+
+def day_bounds(day: date, tz_name: str) -> tuple[datetime, datetime]:
+    """The UTC start and end of a local day (23 or 25 hours long on DST change days)."""
+    start = local_to_utc(day, time(0, 0), tz_name)
+    end = local_to_utc(day + timedelta(days=1), time(0, 0), tz_name)
+    return start, end

@@ -1,0 +1,221 @@
+"""Turning untrusted input (API JSON or a posted form) into a valid check-in, or field-by-field errors.
+
+Both skins of the journal, HTML and JSON, go through `parse_checkin`, so they accept and refuse the
+same things with the same messages.
+"""
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from journal.entries import scales, timekeeping
+
+# A phone's clock may run a little ahead of the server's.
+_FUTURE_SLACK = timedelta(minutes=10)
+CHECKIN_FIELDS = frozenset(
+    {"occurred_at", "timezone", "mood", "energy", "pain", "sleep_hours", "symptoms", "tags", "medications",
+     "note"}
+)
+
+
+class ValidationError(Exception):
+    """Input that cannot be saved; `fields` maps each field to a message a person can act on."""
+
+    def __init__(self, fields: dict[str, str], message: str = "Some fields need another look."):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+
+@dataclass
+class CheckinInput:
+    occurred_at: datetime
+    timezone: str
+    mood: int
+    energy: int | None = None
+    pain: int | None = None
+    sleep_hours: float | None = None
+    symptoms: dict[uuid.UUID, int] = field(default_factory=dict)
+    tags: list[uuid.UUID] = field(default_factory=list)
+    medications: list[tuple[uuid.UUID, str]] = field(default_factory=list)
+    note: str = ""
+
+
+def _scale_value(raw: Any, scale: scales.Scale, errors: dict, key: str, required: bool) -> int | None:
+    if raw is None or raw == "":
+        if required:
+            errors[key] = f"Choose how your {scale.name} is."
+        return None
+    if isinstance(raw, bool):
+        raw = "x"
+    try:
+        value = int(raw)
+        if isinstance(raw, float) and raw != value:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors[key] = f"Choose a {scale.name} from {scale.low} to {scale.high}."
+        return None
+    if not scale.low <= value <= scale.high:
+        errors[key] = f"Choose a {scale.name} from {scale.low} to {scale.high}."
+        return None
+    return value
+
+
+def _uuid(raw: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+def _occurred_at(raw: Any, errors: dict, now: datetime) -> datetime | None:
+    if raw is None or raw == "":
+        return now
+    if not isinstance(raw, str):
+        errors["occurred_at"] = "Give a date and time like 2026-03-08T09:30:00+01:00."
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        errors["occurred_at"] = "Give a date and time like 2026-03-08T09:30:00+01:00."
+        return None
+    if value.tzinfo is None:
+        errors["occurred_at"] = "Include a UTC offset, e.g. 2026-03-08T09:30:00Z."
+        return None
+    value = value.astimezone(UTC)
+    if value > now + _FUTURE_SLACK:
+        errors["occurred_at"] = "A check-in cannot be in the future."
+        return None
+    if value.year < 1970:
+        errors["occurred_at"] = "That date is too far in the past."
+        return None
+    return value
+
+
+def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetime) -> CheckinInput:
+    """Validate a whole check-in. Raises ValidationError listing every problem at once."""
+    if not isinstance(raw, Mapping):
+        raise ValidationError({}, "Send a JSON object.")
+    errors: dict[str, str] = {}
+    unknown = sorted(set(raw) - CHECKIN_FIELDS)
+    for key in unknown:
+        errors[key] = "Unknown field."
+
+    tz_name = raw.get("timezone") or default_timezone
+    if not isinstance(tz_name, str) or not timekeeping.is_zone(tz_name):
+        errors["timezone"] = "Use an IANA time zone such as Europe/Berlin."
+        tz_name = "UTC"
+
+    occurred_at = _occurred_at(raw.get("occurred_at"), errors, now)
+    mood = _scale_value(raw.get("mood"), scales.MOOD, errors, "mood", required=True)
+    energy = _scale_value(raw.get("energy"), scales.ENERGY, errors, "energy", required=False)
+    pain = _scale_value(raw.get("pain"), scales.PAIN, errors, "pain", required=False)
+
+    sleep = raw.get("sleep_hours")
+    sleep_hours = None
+    if sleep not in (None, ""):
+        try:
+            if isinstance(sleep, bool):
+                raise ValueError
+            sleep_hours = float(sleep)
+            if not math.isfinite(sleep_hours) or not 0 <= sleep_hours <= scales.SLEEP_MAX:
+                raise ValueError
+            sleep_hours = round(sleep_hours * 4) / 4  # quarter hours are precise enough
+        except (TypeError, ValueError):
+            errors["sleep_hours"] = f"Hours of sleep from 0 to {scales.SLEEP_MAX}."
+            sleep_hours = None
+
+    symptoms: dict[uuid.UUID, int] = {}
+    raw_symptoms = raw.get("symptoms") or []
+    if not isinstance(raw_symptoms, list) or len(raw_symptoms) > scales.SYMPTOMS_MAX:
+        errors["symptoms"] = f"A list of up to {scales.SYMPTOMS_MAX} symptoms with severities."
+    else:
+        for i, item in enumerate(raw_symptoms):
+            symptom_id = _uuid(item.get("id")) if isinstance(item, Mapping) else None
+            if symptom_id is None:
+                errors[f"symptoms[{i}].id"] = "Unknown symptom."
+                continue
+            severity = _scale_value(item.get("severity"), scales.SEVERITY, errors,
+                                    f"symptoms[{i}].severity", required=True)
+            if severity is not None:
+                symptoms[symptom_id] = severity
+
+    tags: list[uuid.UUID] = []
+    raw_tags = raw.get("tags") or []
+    if not isinstance(raw_tags, list) or len(raw_tags) > scales.TAGS_MAX:
+        errors["tags"] = f"A list of up to {scales.TAGS_MAX} tag ids."
+    else:
+        for i, item in enumerate(raw_tags):
+            tag_id = _uuid(item)
+            if tag_id is None:
+                errors[f"tags[{i}]"] = "Unknown tag."
+            elif tag_id not in tags:
+                tags.append(tag_id)
+
+    medications: list[tuple[uuid.UUID, str]] = []
+    raw_meds = raw.get("medications") or []
+    if not isinstance(raw_meds, list) or len(raw_meds) > scales.MEDICATIONS_MAX:
+        errors["medications"] = f"A list of up to {scales.MEDICATIONS_MAX} medications."
+    else:
+        for i, item in enumerate(raw_meds):
+            med_id = _uuid(item.get("id")) if isinstance(item, Mapping) else None
+            if med_id is None:
+                errors[f"medications[{i}].id"] = "Unknown medication."
+                continue
+            dose = item.get("dose") or ""
+            if not isinstance(dose, str) or len(dose) > scales.DOSE_MAX:
+                errors[f"medications[{i}].dose"] = f"A dose of up to {scales.DOSE_MAX} characters."
+                continue
+            medications.append((med_id, dose.strip()))
+
+    note = raw.get("note") or ""
+    if not isinstance(note, str):
+        errors["note"] = "The note must be text."
+        note = ""
+    elif len(note) > scales.NOTE_MAX:
+        errors["note"] = f"Notes can be up to {scales.NOTE_MAX:,} characters (this one has {len(note):,})."
+
+    if errors:
+        raise ValidationError(errors)
+    return CheckinInput(occurred_at=occurred_at, timezone=tz_name, mood=mood, energy=energy, pain=pain,
+                        sleep_hours=sleep_hours, symptoms=symptoms, tags=tags, medications=medications,
+                        note=note.replace("\r\n", "\n"))
+
+
+def raw_from_form(form: Mapping[str, Any], *, default_timezone: str, now: datetime) -> dict[str, Any]:
+    """Map the HTML check-in form onto the API's JSON shape (the form's own field errors raise here)."""
+    errors: dict[str, str] = {}
+    tz_name = form.get("timezone") or default_timezone
+    raw: dict[str, Any] = {
+        "timezone": tz_name,
+        "mood": form.get("mood"),
+        "energy": form.get("energy"),
+        "pain": form.get("pain"),
+        "sleep_hours": form.get("sleep_hours"),
+        "note": form.get("note", ""),
+        "tags": form.getlist("tag") if hasattr(form, "getlist") else form.get("tag", []),
+        "symptoms": [
+            {"id": key.removeprefix("sev-"), "severity": value}
+            for key, value in form.items() if key.startswith("sev-") and value != ""
+        ],
+        "medications": [
+            {"id": med_id, "dose": form.get(f"dose-{med_id}", "")}
+            for med_id in (form.getlist("med") if hasattr(form, "getlist") else form.get("med", []))
+        ],
+    }
+    day, at = form.get("day"), form.get("time")
+    if day or at:
+        try:
+            local_day = date.fromisoformat(day) if day else timekeeping.today_in(tz_name, now)
+            local_time = time.fromisoformat(at) if at else time(12, 0)
+            if timekeeping.is_zone(tz_name):
+                raw["occurred_at"] = timekeeping.local_to_utc(local_day, local_time, tz_name).isoformat()
+        except ValueError:
+            errors["day"] = "Choose a valid day and time."
+    if errors:
+        raise ValidationError(errors)
+    return raw

@@ -1,0 +1,281 @@
+"""Journal pages: check in (full and quick), the timeline, one entry, edit, delete, what I track."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from functools import wraps
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from journal.auth.services import data_key_for
+from journal.entries import bp, scales, services, timekeeping
+from journal.entries.forms import AddItemForm, RenameItemForm
+from journal.entries.models import Checkin
+from journal.entries.validation import ValidationError, parse_checkin, raw_from_form
+from journal.extensions import db, utcnow
+from journal.forms import ActionForm
+from journal.security import own_or_404
+
+
+def journal_required(view):
+    """Members (and moderators, who are members too) keep a journal; clinician accounts do not."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if current_user.role == "clinician":
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _form_values(raw: dict, tz_name: str) -> dict:
+    """The check-in form's field values from a check-in in API shape."""
+    occurred = raw.get("occurred_at")
+    local = timekeeping.local_datetime(datetime.fromisoformat(occurred) if occurred else utcnow(), tz_name)
+    return {
+        "mood": raw.get("mood"), "energy": raw.get("energy"), "pain": raw.get("pain"),
+        "sleep_hours": raw.get("sleep_hours"), "note": raw.get("note") or "",
+        "symptoms": {str(s["id"]): s["severity"] for s in raw.get("symptoms") or []},
+        "tags": {str(t) for t in raw.get("tags") or []},
+        "meds": {str(m["id"]): m.get("dose") or "" for m in raw.get("medications") or []},
+        "day": local.date().isoformat(), "time": local.strftime("%H:%M"), "timezone": tz_name,
+    }
+
+
+def _values_from_post(tz_name: str) -> dict:
+    form = request.form
+    return {
+        "mood": form.get("mood", type=int), "energy": form.get("energy", type=int),
+        "pain": form.get("pain", type=int), "sleep_hours": form.get("sleep_hours", ""),
+        "note": form.get("note", ""),
+        "symptoms": {k.removeprefix("sev-"): int(v) for k, v in form.items()
+                     if k.startswith("sev-") and v.isdigit()},
+        "tags": set(form.getlist("tag")),
+        "meds": {m: form.get(f"dose-{m}", "") for m in form.getlist("med")},
+        "day": form.get("day", ""), "time": form.get("time", ""), "timezone": tz_name,
+    }
+
+
+def _render_form(template: str, *, values: dict, errors: dict, catalog, status: int = 200, **context):
+    return render_template(template, values=values, errors=errors, catalog=catalog, scales=scales,
+                           form=ActionForm(), **context), status
+
+
+def _parse_post(tz_name: str):
+    raw = raw_from_form(request.form, default_timezone=tz_name, now=utcnow())
+    return parse_checkin(raw, default_timezone=tz_name, now=utcnow())
+
+
+@bp.get("/checkin")
+@journal_required
+def new():
+    catalog = services.load_catalog(current_user)
+    last = services.latest_view(current_user, catalog)
+    values = _form_values({}, current_user.timezone)
+    if last is not None and last.readable:
+        # What the member tracks carries over: last severities and the medications they took.
+        values["symptoms"] = {str(s.id): s.severity for s in last.symptoms}
+        values["meds"] = {str(m): dose for m, _, dose in last.medications}
+    return _render_form("entries/checkin.html", values=values, errors={}, catalog=catalog,
+                        prefilled=last is not None and last.readable)
+
+
+@bp.post("/checkin")
+@journal_required
+def create():
+    tz_name = request.form.get("timezone") or current_user.timezone
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        data = _parse_post(tz_name)
+        checkin = services.create_checkin(current_user, data)
+    except ValidationError as exc:
+        db.session.rollback()
+        catalog = services.load_catalog(current_user)
+        return _render_form("entries/checkin.html", values=_values_from_post(tz_name), errors=exc.fields,
+                            catalog=catalog, status=422)
+    db.session.commit()
+    flash("Check-in saved. Thank you for taking a moment for yourself.", "success")
+    return redirect(url_for("entries.show", entry_id=checkin.id))
+
+
+@bp.post("/checkin/quick")
+@journal_required
+def quick():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    tz_name = request.form.get("timezone") or current_user.timezone
+    try:
+        data = parse_checkin({"mood": request.form.get("mood"), "timezone": tz_name},
+                             default_timezone=current_user.timezone, now=utcnow())
+    except ValidationError:
+        flash("Tap one of the faces to check in.", "error")
+        return redirect(url_for("entries.new"))
+    services.create_checkin(current_user, data)
+    db.session.commit()
+    flash("Noted. That counts — well done for checking in.", "success")
+    return redirect(url_for("entries.timeline"))
+
+
+def _filters_from_args(catalog) -> services.TimelineFilters:
+    args = request.args
+
+    def item(name, group):
+        try:
+            value = uuid.UUID(args.get(name, ""))
+        except ValueError:
+            return None
+        return value if any(i.id == value for i in getattr(catalog, group)) else None
+
+    def day(name):
+        try:
+            return date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            return None
+
+    return services.TimelineFilters(tag_id=item("tag", "tags"), symptom_id=item("symptom", "symptoms"),
+                                    date_from=day("from"), date_to=day("to"))
+
+
+@bp.get("/timeline")
+@journal_required
+def timeline():
+    catalog = services.load_catalog(current_user)
+    filters = _filters_from_args(catalog)
+    try:
+        page = services.list_checkins(current_user, filters=filters, cursor=request.args.get("before"),
+                                      catalog=catalog)
+    except ValueError:
+        return redirect(url_for("entries.timeline"))
+    filter_args = {k: v for k, v in request.args.items() if k in ("tag", "symptom", "from", "to") and v}
+    return render_template("entries/timeline.html", page=page, catalog=catalog, filters=filters,
+                           filter_args=filter_args, scales=scales, unreadable=services.UNREADABLE)
+
+
+def _own_view(entry_id):
+    checkin = own_or_404(Checkin, entry_id)
+    catalog = services.load_catalog(current_user)
+    return checkin, services.view_of(checkin, data_key_for(current_user), catalog), catalog
+
+
+@bp.get("/entries/<entry_id>")
+@journal_required
+def show(entry_id):
+    _, view, _ = _own_view(entry_id)
+    return render_template("entries/show.html", entry=view, scales=scales, unreadable=services.UNREADABLE,
+                           form=ActionForm())
+
+
+@bp.route("/entries/<entry_id>/edit", methods=["GET", "POST"])
+@journal_required
+def edit(entry_id):
+    checkin, view, catalog = _own_view(entry_id)
+    if not view.readable:
+        flash(services.UNREADABLE + " It can be deleted, not edited.", "error")
+        return redirect(url_for("entries.show", entry_id=checkin.id))
+    if request.method == "POST":
+        tz_name = request.form.get("timezone") or checkin.timezone
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        try:
+            services.update_checkin(current_user, checkin, _parse_post(tz_name))
+        except ValidationError as exc:
+            db.session.rollback()
+            return _render_form("entries/edit.html", values=_values_from_post(tz_name), errors=exc.fields,
+                                catalog=services.load_catalog(current_user), status=422, entry=view)
+        db.session.commit()
+        flash("Check-in updated.", "success")
+        return redirect(url_for("entries.show", entry_id=checkin.id))
+    return _render_form("entries/edit.html", values=_form_values(services.raw_of(view), checkin.timezone),
+                        errors={}, catalog=catalog, entry=view)
+
+
+@bp.route("/entries/<entry_id>/delete", methods=["GET", "POST"])
+@journal_required
+def delete(entry_id):
+    checkin, view, _ = _own_view(entry_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.delete_checkin(checkin)
+        db.session.commit()
+        flash("Check-in deleted.", "info")
+        return redirect(url_for("entries.timeline"))
+    return render_template("entries/delete.html", entry=view, form=form, unreadable=services.UNREADABLE)
+
+
+# --- What I track ----------------------------------------------------------------------------------
+
+
+def _kind_or_404(kind: str) -> type:
+    if kind not in services.KINDS:
+        abort(404)
+    return services.KINDS[kind]
+
+
+@bp.get("/track")
+@journal_required
+def track():
+    return _render_track()
+
+
+def _render_track(status: int = 200, failed_kind: str | None = None, failed_form=None):
+    catalog = services.load_catalog(current_user)
+    add_forms = {kind: AddItemForm(prefix=kind) for kind in services.KINDS}
+    if failed_kind:
+        add_forms[failed_kind] = failed_form
+    return render_template("entries/track.html", catalog=catalog, add_forms=add_forms,
+                           rename_form=RenameItemForm, action_form=ActionForm()), status
+
+
+@bp.post("/track/<kind>/add")
+@journal_required
+def add_item(kind):
+    _kind_or_404(kind)
+    form = AddItemForm(prefix=kind)
+    if form.validate_on_submit():
+        try:
+            services.add_item(current_user, kind, form.name.data, form.dose.data)
+        except ValidationError as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                getattr(form, name, form.name).errors.append(message)
+        else:
+            db.session.commit()
+            flash(f"Added “{' '.join(form.name.data.split())}”.", "success")
+            return redirect(url_for("entries.track", _anchor=kind))
+    return _render_track(422, kind, form)
+
+
+@bp.post("/track/<kind>/<item_id>/rename")
+@journal_required
+def rename_item(kind, item_id):
+    row = own_or_404(_kind_or_404(kind), item_id)
+    form = RenameItemForm(prefix=str(row.id))
+    if form.validate_on_submit():
+        try:
+            services.rename_item(current_user, row, form.name.data, form.dose.data,
+                                 keep_dose=kind != "medications")
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(next(iter(exc.fields.values())), "error")
+        else:
+            db.session.commit()
+            flash("Saved.", "success")
+    else:
+        flash(next(iter(form.errors.values()))[0] if form.errors else "Could not save.", "error")
+    return redirect(url_for("entries.track", _anchor=kind))
+
+
+@bp.post("/track/<kind>/<item_id>/archive")
+@journal_required
+def archive_item(kind, item_id):
+    row = own_or_404(_kind_or_404(kind), item_id)
+    if ActionForm().validate_on_submit():
+        archive = request.form.get("archived", "1") == "1"
+        services.set_archived(row, archive)
+        db.session.commit()
+        flash("Archived: it stays in past check-ins." if archive else "Restored.", "success")
+    return redirect(url_for("entries.track", _anchor=kind))

@@ -1,0 +1,64 @@
+"""App-level error handling: JSON `{"error": {code, message, fields}}` under /api, a friendly page otherwise."""
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from journal.extensions import db
+
+MESSAGES = {
+    400: ("bad_request", "That request could not be understood."),
+    401: ("unauthorized", "Log in to continue."),
+    403: ("forbidden", "You do not have access to this."),
+    404: ("not_found", "There is nothing here."),
+    405: ("method_not_allowed", "That method is not allowed here."),
+    409: ("conflict", "That conflicts with the current state; try again."),
+    413: ("too_large", "That request is too large."),
+    415: ("unsupported_media_type", "Send JSON with Content-Type: application/json."),
+    422: ("invalid", "Some fields need another look."),
+    429: ("rate_limited", "Too many attempts. Please wait a little and try again."),
+    500: ("server_error", "Something went wrong on our side. Nothing you typed was sent anywhere."),
+}
+
+
+def api_error(status: int, code: str | None = None, message: str | None = None, fields: dict | None = None):
+    """A JSON error response in the API's one shape."""
+    default_code, default_message = MESSAGES.get(status, ("error", "Request failed."))
+    body = {"error": {"code": code or default_code, "message": message or default_message,
+                      "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _page(status: int, message: str | None = None):
+    return render_template("errors/error.html", status=status,
+                           message=message or MESSAGES.get(status, ("", "Something went wrong."))[1]), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        message = "Your session expired or the form was stale. Reload the page and try again."
+        if _wants_json():
+            return api_error(400, "csrf_failed", "Missing or invalid CSRF token (send X-CSRFToken).")
+        return _page(400, message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        if _wants_json():
+            return api_error(status)
+        if status == 429:
+            return _page(429)
+        return _page(status)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        # Never echo the exception: it may hold health data. The traceback goes to the server log.
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.url_rule)
+        if _wants_json():
+            return api_error(500)
+        return _page(500)

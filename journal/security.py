@@ -1,0 +1,78 @@
+"""Shared access decisions and response hardening used by every feature.
+
+Every lookup of an entry by id goes through here, so "is this mine / was it shared with me" is decided
+in one place. Someone else's entry is a 404, never a 403: its existence is not confirmed.
+"""
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, request
+from flask_login import current_user
+
+from journal.extensions import db
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_harden_response)
+
+
+def _harden_response(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # same-origin, not no-referrer: Flask-WTF's HTTPS CSRF check needs a same-origin Referer.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if not request.path.startswith("/static/"):
+        # Pages and API answers may carry health data or depend on who is signed in: never cache them.
+        headers.setdefault("Cache-Control", "no-store")
+        headers.add("Vary", "Cookie")
+    return response
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after login (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def parse_id(raw: str) -> uuid.UUID:
+    """A UUID from a URL or JSON, or a 404: a malformed id names no entry anyone may see."""
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        abort(404)
+
+
+def own_or_404(model, raw_id, user=None):
+    """The user's own row of `model` by id; anyone else's (or none) is a 404."""
+    user = user or current_user
+    row = db.session.get(model, parse_id(raw_id))
+    if row is None or row.owner_id != user.id:
+        abort(404)
+    return row

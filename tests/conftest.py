@@ -1,0 +1,244 @@
+"""Shared fixtures: an app per test on SQLite and on PostgreSQL, clients that speak CSRF, and builders.
+
+Tests that need PostgreSQL, Redis or a browser skip locally with a reason when the service is missing,
+and fail instead when CI=true: CI must exercise them.
+"""
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from journal import create_app, crypto
+from journal.extensions import db
+
+CI = os.environ.get("CI") == "true"
+PASSWORD = "a calm river at dawn"
+
+
+def require_service(name: str, reason: str):
+    """Skip locally with a printed reason; fail in CI, where every service must be present."""
+    if CI:
+        pytest.fail(f"{name} is required when CI=true: {reason}")
+    pytest.skip(f"{name} unavailable ({reason})")
+
+
+def postgres_base_url() -> tuple[str | None, str]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return None, "TEST_DATABASE_URL is not set"
+    try:
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # any connection failure means "not available here"
+        return None, f"cannot connect: {exc.__class__.__name__}"
+    return url, ""
+
+
+def postgres_schema_url(schema: str) -> str:
+    """A URL for a private schema of the test database, created empty if missing."""
+    base, reason = postgres_base_url()
+    if base is None:
+        require_service("PostgreSQL", reason)
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    engine.dispose()
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+def app_config(tmp_path, database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test secret key, not for production",
+        "MASTER_KEYS": crypto.Keyring.generate().serialize(),
+        "VAPID_PRIVATE_KEY": crypto.generate_vapid_private_key(),
+        # Cheap hashing in tests only: production keeps werkzeug's scrypt default (n=2**15).
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def postgres_tables(tmp_path_factory):
+    """The test schema on PostgreSQL, with the current tables (created once per run)."""
+    url = postgres_schema_url("pj_tests")
+    app = create_app(app_config(tmp_path_factory.mktemp("pg"), url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'journal.sqlite3'}"
+    return request.getfixturevalue("postgres_tables")
+
+
+@pytest.fixture
+def config_overrides():
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, database_url, config_overrides):
+    app = create_app(app_config(tmp_path, database_url, **config_overrides))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            db.create_all()
+        else:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path, config_overrides):
+    """An app on SQLite only, for tests about SQLite's own behaviour (files, WAL, locking)."""
+    app = create_app(app_config(tmp_path, f"sqlite:///{tmp_path / 'journal.sqlite3'}", **config_overrides))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+# --- Clients ---------------------------------------------------------------------------------------
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+class Client:
+    """A test client that goes through the real forms: it fetches and sends CSRF tokens like a browser."""
+
+    def __init__(self, app, openapi_checker=None):
+        self.app = app
+        self.http = app.test_client()
+        self.checker = openapi_checker
+
+    def csrf_token(self) -> str:
+        page = self.http.get("/help")
+        match = CSRF_META.search(page.get_data(as_text=True))
+        assert match, "every page carries the CSRF token in a meta tag"
+        return match.group(1)
+
+    def get(self, url, **kwargs):
+        return self.http.get(url, **kwargs)
+
+    def post(self, url, data=None, *, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.csrf_token())
+        return self.http.post(url, data=data, **kwargs)
+
+    def api(self, method: str, url: str, json=None, *, headers=None, csrf=True, check=True, **kwargs):
+        headers = dict(headers or {})
+        if csrf and method.upper() not in ("GET", "HEAD"):
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+        response = self.http.open(url, method=method.upper(), json=json, headers=headers, **kwargs)
+        if check and self.checker is not None:
+            self.checker.check(method, urlsplit(url).path, response)
+        return response
+
+    def register(self, email, password=PASSWORD, display_name="River", role="member", timezone="UTC"):
+        return self.post("/register", {"email": email, "password": password, "display_name": display_name,
+                                       "role": role, "timezone": timezone})
+
+    def login(self, email, password=PASSWORD):
+        return self.post("/login", {"email": email, "password": password})
+
+    def logout(self):
+        return self.post("/logout")
+
+
+@pytest.fixture
+def openapi_checker(app):
+    from tests.openapi_check import OpenAPIChecker
+
+    with app.app_context():
+        from journal.openapi import document
+
+        return OpenAPIChecker(document())
+
+
+@pytest.fixture
+def client(app, openapi_checker):
+    return Client(app, openapi_checker)
+
+
+@pytest.fixture
+def new_client(app, openapi_checker):
+    """A factory for more clients (other members, other devices) on the same app."""
+    return lambda: Client(app, openapi_checker)
+
+
+# --- Builders --------------------------------------------------------------------------------------
+
+class Members:
+    """Creates accounts through the registration form and logs them in on their own client."""
+
+    def __init__(self, app, new_client):
+        self.app = app
+        self.new_client = new_client
+        self.count = 0
+
+    def make(self, *, role="member", timezone="UTC", display_name=None, email=None) -> Client:
+        self.count += 1
+        email = email or f"person{self.count}@example.org"
+        client = self.new_client()
+        response = client.register(email, display_name=display_name or f"Person {self.count}", role=role,
+                                   timezone=timezone)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert client.login(email).status_code == 302
+        client.email = email
+        with self.app.app_context():
+            from sqlalchemy import select
+
+            from journal.auth.models import User
+
+            client.user_id = db.session.scalar(select(User.id).where(User.email == email))
+        return client
+
+
+@pytest.fixture
+def members(app, new_client):
+    return Members(app, new_client)
+
+
+@pytest.fixture
+def member(members):
+    return members.make()
+
+
+def make_checkin(client: Client, **fields) -> dict:
+    """Create a check-in through the API and return its JSON."""
+    body = {"mood": 3, **fields}
+    response = client.api("POST", "/api/v1/checkins", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def add_item(client: Client, kind: str, name: str, **extra) -> str:
+    response = client.api("POST", f"/api/v1/{kind}", json={"name": name, **extra})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
