@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(entries_bp)
     app.register_blueprint(entries_api.bp, url_prefix="/api/v1")
 
-    from journal import errors
+    from journal import audit, errors  # noqa: F401  (audit registers its model)
 
     errors.init_app(app)
 

@@ -16,7 +16,7 @@ from flask import Flask
 
 from journal import crypto
 
-SECRET_FILE = "secret_key"
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 KEYRING_FILE = "master_keys.json"
 VAPID_FILE = "vapid.json"
 

@@ -6,6 +6,8 @@ Requests that change state (POST/PUT/PATCH/DELETE), CLI commands and workers beg
 GET requests begin deferred so that readers never wait for writers. A GET view that must also write
 calls `begin_writing()` first.
 """
+import contextlib
+
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -66,8 +68,6 @@ def is_healthy() -> bool:
         db.session.execute(text("SELECT 1"))
         return True
     except Exception:  # any failure to reach the database is "unhealthy", whatever the driver raises
-        try:
+        with contextlib.suppress(Exception):  # the connection may be gone; nothing left to undo
             db.session.rollback()
-        except Exception:  # noqa: S110 - the connection is already gone; nothing left to undo
-            pass
         return False

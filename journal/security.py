@@ -6,6 +6,8 @@ in one place. Someone else's entry is a 404, never a 403: its existence is not c
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
@@ -76,3 +78,50 @@ def own_or_404(model, raw_id, user=None):
     if row is None or row.owner_id != user.id:
         abort(404)
     return row
+
+
+# --- Who may see a check-in --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryAccess:
+    """Why a viewer may see a check-in, and how much of it."""
+
+    relation: str  # "owner", or what a feature's rule grants: "peer", "clinician", "moderator"
+    see_note: bool = True
+    may_comment: bool = False
+
+
+# Features register rules (viewer, checkin) -> EntryAccess | None; the first that grants access wins.
+# The owner always sees everything; with no rule granting access, the entry does not exist for the viewer.
+_ENTRY_RULES: list[Callable] = []
+
+
+def entry_access_rule(rule: Callable) -> Callable:
+    """Decorator: register a feature's rule for seeing other members' check-ins."""
+    if rule not in _ENTRY_RULES:
+        _ENTRY_RULES.append(rule)
+    return rule
+
+
+def entry_access(viewer, checkin) -> EntryAccess | None:
+    """How `viewer` may see `checkin`, or None if they may not see it at all."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return None
+    if checkin.owner_id == viewer.id:
+        return EntryAccess("owner", see_note=True, may_comment=True)
+    for rule in _ENTRY_RULES:
+        access = rule(viewer, checkin)
+        if access is not None:
+            return access
+    return None
+
+
+def viewable_or_404(model, raw_id, viewer=None):
+    """A check-in the viewer may see (theirs or shared with them) with its access, or a 404."""
+    viewer = viewer or current_user
+    row = db.session.get(model, parse_id(raw_id))
+    access = entry_access(viewer, row) if row is not None else None
+    if access is None:
+        abort(404)
+    return row, access

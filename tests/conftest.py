@@ -53,6 +53,15 @@ def postgres_schema_url(schema: str) -> str:
     return f"{base}{separator}options=-csearch_path%3D{schema}"
 
 
+def drop_postgres_schema(url: str) -> None:
+    schema = url.rsplit("%3D", 1)[1]
+    base, _ = postgres_base_url()
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
 def app_config(tmp_path, database_url: str, **overrides) -> dict:
     config = {
         "TESTING": True,
@@ -73,13 +82,15 @@ def app_config(tmp_path, database_url: str, **overrides) -> dict:
 @pytest.fixture(scope="session")
 def postgres_tables(tmp_path_factory):
     """The test schema on PostgreSQL, with the current tables (created once per run)."""
-    url = postgres_schema_url("pj_tests")
+    # One schema per test run, so that several runs on one machine never truncate each other's tables.
+    url = postgres_schema_url(f"pj_tests_{os.getpid()}")
     app = create_app(app_config(tmp_path_factory.mktemp("pg"), url))
     with app.app_context():
         db.drop_all()
         db.create_all()
         db.engine.dispose()
-    return url
+    yield url
+    drop_postgres_schema(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -66,6 +66,8 @@ def checkin_json(view: services.CheckinView) -> dict:
         "tags": [{"id": str(t), "name": name} for t, name in view.tags],
         "medications": [{"id": str(m), "name": name, "dose": dose} for m, name, dose in view.medications],
         "note": view.note if view.readable else None,
+        "audience": {"peers": view.share_peers, "clinicians": view.share_clinicians,
+                     "hide_note_from_peers": view.hide_note_from_peers},
         "created_at": _iso(view.created_at),
         "updated_at": _iso(view.updated_at),
     }

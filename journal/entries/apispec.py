@@ -12,13 +12,21 @@ def _nullable(schema: dict) -> dict:
 
 ID = {"type": "string", "format": "uuid"}
 
+AUDIENCE = {
+    "type": "object", "additionalProperties": False,
+    "description": "Who may see the check-in besides its author. Only me (all false) by default. "
+                   "`hide_note_from_peers` shares the scores and symptoms with peers but not the note.",
+    "properties": {"peers": {"type": "boolean"}, "clinicians": {"type": "boolean"},
+                   "hide_note_from_peers": {"type": "boolean"}},
+}
+
 SCHEMAS = {
     "Checkin": {
         "type": "object",
         "description": "A check-in. When `readable` is false the stored ciphertext failed to decrypt "
                        "(it was altered) and every health field is null or empty.",
         "required": ["id", "occurred_at", "timezone", "local_date", "local_time", "readable", "mood",
-                     "energy", "pain", "sleep_hours", "symptoms", "tags", "medications", "note",
+                     "energy", "pain", "sleep_hours", "symptoms", "tags", "medications", "note", "audience",
                      "created_at", "updated_at"],
         "additionalProperties": False,
         "properties": {
@@ -48,6 +56,7 @@ SCHEMAS = {
                 "type": "object", "required": ["id", "name", "dose"], "additionalProperties": False,
                 "properties": {"id": ID, "name": {"type": "string"}, "dose": {"type": "string"}}}},
             "note": _nullable({"type": "string", "maxLength": scales.NOTE_MAX}),
+            "audience": {**AUDIENCE, "required": ["peers", "clinicians", "hide_note_from_peers"]},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
         },
@@ -74,6 +83,7 @@ SCHEMAS = {
                 "type": "object", "required": ["id"],
                 "properties": {"id": ID, "dose": {"type": "string", "maxLength": scales.DOSE_MAX}}}},
             "note": {"type": "string", "maxLength": scales.NOTE_MAX},
+            "audience": AUDIENCE,
         },
     },
     "CheckinPage": {

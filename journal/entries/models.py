@@ -5,6 +5,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, LargeBinary, String, UniqueConstraint, Uuid
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.extensions import UTCDateTime, db, utcnow
@@ -24,6 +25,10 @@ class Checkin(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     local_date: Mapped[date] = mapped_column(Date)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+    # The audience, chosen entry by entry (only me by default). Plaintext: access checks query it.
+    share_peers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    share_clinicians: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    hide_note_from_peers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

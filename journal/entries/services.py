@@ -213,6 +213,9 @@ def _write(user: User, checkin: Checkin, data: CheckinInput) -> None:
     checkin.occurred_at = data.occurred_at
     checkin.timezone = data.timezone
     checkin.local_date = timekeeping.local_day(data.occurred_at, data.timezone)
+    checkin.share_peers = data.share_peers
+    checkin.share_clinicians = data.share_clinicians
+    checkin.hide_note_from_peers = data.hide_note_from_peers
     checkin.payload = data_key_for(user).encrypt_json(_payload(data), table=Checkin.TABLE, row_id=checkin.id)
 
 
@@ -312,6 +315,10 @@ class CheckinView:
     tags: list[tuple[uuid.UUID, str]] = field(default_factory=list)
     medications: list[tuple[uuid.UUID, str, str]] = field(default_factory=list)
     note: str = ""
+    share_peers: bool = False
+    share_clinicians: bool = False
+    hide_note_from_peers: bool = False
+    owner_id: int | None = None
 
     @property
     def mood_label(self):
@@ -348,7 +355,9 @@ def view_of(checkin: Checkin, key: crypto.DataKey, catalog: Catalog) -> CheckinV
     view = CheckinView(id=checkin.id, occurred_at=checkin.occurred_at, timezone=checkin.timezone,
                        local=timekeeping.local_datetime(checkin.occurred_at, checkin.timezone),
                        local_date=checkin.local_date, created_at=checkin.created_at,
-                       updated_at=checkin.updated_at)
+                       updated_at=checkin.updated_at, share_peers=checkin.share_peers,
+                       share_clinicians=checkin.share_clinicians,
+                       hide_note_from_peers=checkin.hide_note_from_peers, owner_id=checkin.owner_id)
     payload = decrypt_payload(key, checkin)
     if payload is None:
         view.readable = False
@@ -376,6 +385,8 @@ def raw_of(view: CheckinView) -> dict:
         "tags": [str(t) for t, _ in view.tags],
         "medications": [{"id": str(m), "dose": dose} for m, _, dose in view.medications],
         "note": view.note,
+        "audience": {"peers": view.share_peers, "clinicians": view.share_clinicians,
+                     "hide_note_from_peers": view.hide_note_from_peers},
     }
 
 

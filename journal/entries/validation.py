@@ -18,8 +18,9 @@ from journal.entries import scales, timekeeping
 _FUTURE_SLACK = timedelta(minutes=10)
 CHECKIN_FIELDS = frozenset(
     {"occurred_at", "timezone", "mood", "energy", "pain", "sleep_hours", "symptoms", "tags", "medications",
-     "note"}
+     "note", "audience"}
 )
+AUDIENCE_FIELDS = ("peers", "clinicians", "hide_note_from_peers")
 
 
 class ValidationError(Exception):
@@ -43,6 +44,9 @@ class CheckinInput:
     tags: list[uuid.UUID] = field(default_factory=list)
     medications: list[tuple[uuid.UUID, str]] = field(default_factory=list)
     note: str = ""
+    share_peers: bool = False
+    share_clinicians: bool = False
+    hide_note_from_peers: bool = False
 
 
 def _scale_value(raw: Any, scale: scales.Scale, errors: dict, key: str, required: bool) -> int | None:
@@ -179,11 +183,19 @@ def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetim
     elif len(note) > scales.NOTE_MAX:
         errors["note"] = f"Notes can be up to {scales.NOTE_MAX:,} characters (this one has {len(note):,})."
 
+    audience = raw.get("audience") or {}
+    if not isinstance(audience, Mapping) or set(audience) - set(AUDIENCE_FIELDS) or \
+            not all(isinstance(v, bool) for v in audience.values()):
+        errors["audience"] = "An object with true/false for peers, clinicians and hide_note_from_peers."
+        audience = {}
+
     if errors:
         raise ValidationError(errors)
     return CheckinInput(occurred_at=occurred_at, timezone=tz_name, mood=mood, energy=energy, pain=pain,
                         sleep_hours=sleep_hours, symptoms=symptoms, tags=tags, medications=medications,
-                        note=note.replace("\r\n", "\n"))
+                        note=note.replace("\r\n", "\n"), share_peers=audience.get("peers", False),
+                        share_clinicians=audience.get("clinicians", False),
+                        hide_note_from_peers=audience.get("hide_note_from_peers", False))
 
 
 def raw_from_form(form: Mapping[str, Any], *, default_timezone: str, now: datetime) -> dict[str, Any]:
@@ -206,6 +218,8 @@ def raw_from_form(form: Mapping[str, Any], *, default_timezone: str, now: dateti
             {"id": med_id, "dose": form.get(f"dose-{med_id}", "")}
             for med_id in (form.getlist("med") if hasattr(form, "getlist") else form.get("med", []))
         ],
+        "audience": {"peers": form.get("share_peers") == "1", "clinicians": form.get("share_clinicians") == "1",
+                     "hide_note_from_peers": form.get("hide_note_from_peers") == "1"},
     }
     day, at = form.get("day"), form.get("time")
     if day or at:

@@ -42,6 +42,7 @@ def _form_values(raw: dict, tz_name: str) -> dict:
         "tags": {str(t) for t in raw.get("tags") or []},
         "meds": {str(m["id"]): m.get("dose") or "" for m in raw.get("medications") or []},
         "day": local.date().isoformat(), "time": local.strftime("%H:%M"), "timezone": tz_name,
+        "audience": raw.get("audience") or {},
     }
 
 
@@ -56,6 +57,8 @@ def _values_from_post(tz_name: str) -> dict:
         "tags": set(form.getlist("tag")),
         "meds": {m: form.get(f"dose-{m}", "") for m in form.getlist("med")},
         "day": form.get("day", ""), "time": form.get("time", ""), "timezone": tz_name,
+        "audience": {"peers": form.get("share_peers") == "1", "clinicians": form.get("share_clinicians") == "1",
+                     "hide_note_from_peers": form.get("hide_note_from_peers") == "1"},
     }
 
 

@@ -1,0 +1,1 @@
+"""Push nudges and event notifications (subscriptions, reminder schedules, outbox, sender, worker)."""

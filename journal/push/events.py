@@ -1,0 +1,28 @@
+"""The one door other features use to notify a member: `notify(user_id, event, url)`.
+
+Callers pass only an event name and a same-origin URL, never content: the push payload is generic
+("Someone replied to your check-in"), because push services (Google, Mozilla, Apple) see it.
+"""
+from __future__ import annotations
+
+# Event names other features may send; the push feature maps each to a generic title and body.
+EVENTS = {
+    "comment": "Someone replied to your check-in",
+    "reaction": "Someone sent you support",
+    "connection_request": "Someone would like to connect",
+    "connection_accepted": "You have a new peer connection",
+    "thinking_of_you": "Someone is thinking of you",
+    "clinician_joined": "A clinician accepted your invitation",
+}
+
+
+def notify(user_id: int, event: str, url: str) -> None:
+    """Queue a generic push notification about `event` for the member's devices.
+
+    Runs inside the caller's transaction (the caller commits). Until the push feature's outbox
+    exists this records nothing; it is the contract the push feature implements.
+    """
+    if event not in EVENTS:
+        raise ValueError(f"unknown event {event!r}")
+    if not url.startswith("/") or url.startswith("//"):
+        raise ValueError("notification URLs must be same-origin paths")
