@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, request
+from flask import Flask, abort, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from journal.extensions import db
@@ -31,7 +32,24 @@ CSP = "; ".join([
 ])
 
 
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Session cookies are Secure everywhere but on localhost (plain-http development and tests)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            return True
+        if not has_request_context():
+            return False
+        host = request.host
+        hostname = host[: host.index("]") + 1] if host.startswith("[") else host.split(":")[0]
+        return hostname not in LOCAL_HOSTS
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookies()
     app.after_request(_harden_response)
 
 

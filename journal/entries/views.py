@@ -67,8 +67,12 @@ def _render_form(template: str, *, values: dict, errors: dict, catalog, status: 
                            form=ActionForm(), **context), status
 
 
-def _parse_post(tz_name: str):
+def _parse_post(tz_name: str, original: services.CheckinView | None = None):
     raw = raw_from_form(request.form, default_timezone=tz_name, now=utcnow())
+    if original is not None and tz_name == original.timezone and \
+            request.form.get("day") == original.local.date().isoformat() and \
+            request.form.get("time") == original.local.strftime("%H:%M"):
+        raw["occurred_at"] = original.occurred_at.isoformat()  # unchanged: keep the exact instant
     return parse_checkin(raw, default_timezone=tz_name, now=utcnow())
 
 
@@ -184,7 +188,7 @@ def edit(entry_id):
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
-            services.update_checkin(current_user, checkin, _parse_post(tz_name))
+            services.update_checkin(current_user, checkin, _parse_post(tz_name, view))
         except ValidationError as exc:
             db.session.rollback()
             return _render_form("entries/edit.html", values=_values_from_post(tz_name), errors=exc.fields,

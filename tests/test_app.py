@@ -1,0 +1,104 @@
+"""The app as a whole: health check, configuration and secrets, security headers, error pages."""
+import os
+import stat
+
+import pytest
+
+from journal import create_app
+from tests.conftest import app_config
+
+
+def test_healthz_reports_database_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
+    # A database file inside a missing directory cannot be opened.
+    app = create_app(app_config(tmp_path, f"sqlite:///{tmp_path / 'missing' / 'dir' / 'db.sqlite3'}"))
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_first_run_generates_instance_secrets_with_private_permissions(tmp_path, monkeypatch):
+    for variable in ("SECRET_KEY", "JOURNAL_MASTER_KEYS", "JOURNAL_VAPID_PRIVATE_KEY", "DATABASE_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("JOURNAL_INSTANCE_PATH", str(instance))
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'journal.sqlite3'}"
+    for name in ("secret_key", "master_keys.json", "vapid.json"):
+        mode = stat.S_IMODE(os.stat(instance / name).st_mode)
+        assert mode == 0o600, f"{name} is {oct(mode)}"
+    # A second start reuses the same secrets instead of making new ones.
+    again = create_app()
+    assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"]
+    assert again.config["MASTER_KEYS"] == app.config["MASTER_KEYS"]
+
+
+def test_production_refuses_to_start_without_secrets(tmp_path, monkeypatch):
+    for variable in ("SECRET_KEY", "JOURNAL_MASTER_KEYS", "JOURNAL_VAPID_PRIVATE_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("JOURNAL_INSTANCE_PATH", str(tmp_path / "empty-instance"))
+    monkeypatch.setenv("JOURNAL_ENV", "production")
+    with pytest.raises(RuntimeError, match="Refusing to start in production"):
+        create_app()
+    assert not (tmp_path / "empty-instance" / "secret_key").exists()
+
+
+def test_production_starts_with_secrets_from_the_environment(tmp_path, monkeypatch):
+    from journal import crypto
+
+    monkeypatch.setenv("JOURNAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("JOURNAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    key = crypto.Keyring.generate()
+    monkeypatch.setenv("JOURNAL_MASTER_KEYS", f"{key.primary_id}:{crypto._b64e(key.keys[key.primary_id])}")
+    monkeypatch.setenv("JOURNAL_VAPID_PRIVATE_KEY", crypto.generate_vapid_private_key())
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "s" * 64
+    assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/api/openapi.json", "/healthz", "/nowhere"])
+def test_security_headers_on_every_response(client, path):
+    response = client.get(path)
+    headers = response.headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    assert "We couldn’t find that" in response.get_data(as_text=True)
+
+
+def test_unknown_api_route_is_json_404(client):
+    response = client.get("/api/v1/nowhere")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_unexpected_errors_are_a_friendly_500_without_details(app, client):
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("secret health detail")
+
+    response = client.get("/boom-for-test")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "Something went wrong" in body and "secret health detail" not in body
+
+
+def test_crisis_help_is_one_tap_from_every_page(client):
+    for path in ("/", "/login", "/register"):
+        assert 'href="/help"' in client.get(path).get_data(as_text=True)
+    page = client.get("/help").get_data(as_text=True)
+    assert "988" in page and "116 123" in page
