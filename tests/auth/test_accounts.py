@@ -203,7 +203,7 @@ def test_login_is_rate_limited_per_account(app, new_client, members):
     member = members.make()
     attackers = [new_client() for _ in range(3)]
     app.config["RATELIMIT_LOGIN_ACCOUNT"] = "3 per minute"
-    statuses = [attackers[i % 3].login(member.email, "guess number %d!" % i).status_code for i in range(4)]
+    statuses = [attackers[i % 3].login(member.email, f"guess number {i}!").status_code for i in range(4)]
     assert statuses == [400, 400, 400, 429]
     # Other accounts are unaffected.
     assert attackers[0].login("someone-else@example.org", "guess guess guess").status_code == 400

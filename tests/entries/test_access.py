@@ -34,7 +34,8 @@ def owners_things(members):
         "tag": add_item(owner, "tags", "Owner's tag"),
         "medication": add_item(owner, "medications", "Owner's medication"),
     }
-    ids["entry"] = make_checkin(owner, note="owner's private note", symptoms=[{"id": ids["symptom"], "severity": 2}])["id"]
+    entry = make_checkin(owner, note="owner's private note", symptoms=[{"id": ids["symptom"], "severity": 2}])
+    ids["entry"] = entry["id"]
     return owner, ids
 
 
@@ -55,8 +56,10 @@ def test_another_member_gets_404_for_my_ids(app, members, owners_things, method,
     # And nothing changed for the owner.
     entry = owner.api("GET", f"/api/v1/checkins/{ids['entry']}").get_json()
     assert entry["note"] == "owner's private note" and entry["mood"] == 3
+
     def items(kind):
-        return {i["name"]: (i["archived"], i.get("dose")) for i in owner.api("GET", f"/api/v1/{kind}").get_json()["items"]}
+        listed = owner.api("GET", f"/api/v1/{kind}").get_json()["items"]
+        return {i["name"]: (i["archived"], i.get("dose")) for i in listed}
 
     assert items("symptoms") == {"Owner's symptom": (False, None)}
     assert items("medications") == {"Owner's medication": (False, None)}
