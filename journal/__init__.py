@@ -34,6 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from journal.entries import bp as entries_bp
 
     app.register_blueprint(core_bp)
+    if app.config["BENCH_ROUTES"]:
+        from journal.core import bench
+
+        app.register_blueprint(bench.bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(entries_bp)
     app.register_blueprint(entries_api.bp, url_prefix="/api/v1")

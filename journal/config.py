@@ -29,6 +29,9 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
+    # The cookie is re-sent when the session changes (login, and the once-a-minute "seen" stamp that
+    # slides the idle limit), not on every response.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "SESSION_IDLE_LIMITS": {"member": timedelta(days=14), "staff": timedelta(minutes=30)},
     "SESSION_ABSOLUTE_LIMITS": {"member": timedelta(days=30), "staff": timedelta(hours=12)},
     "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
@@ -44,6 +47,7 @@ DEFAULTS = {
     "IDEMPOTENCY_KEY_TTL": timedelta(days=7),
     "VAPID_SUBJECT": "mailto:support@peerjournal.app",
     "PUBLIC_ORIGIN": None,
+    "BENCH_ROUTES": False,
     # Shown on /help, one tap from every page. Deployments add their own with JOURNAL_CRISIS_LINES (JSON).
     "CRISIS_LINES": [
         {"region": "Everywhere", "name": "Emergency services", "phone": "112",
@@ -67,6 +71,7 @@ ENVIRONMENT = {
     "JOURNAL_VAPID_SUBJECT": ("VAPID_SUBJECT", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "JOURNAL_PUBLIC_ORIGIN": ("PUBLIC_ORIGIN", str),
+    "JOURNAL_BENCH_ROUTES": ("BENCH_ROUTES", lambda v: v == "1"),
     "JOURNAL_CRISIS_LINES": ("CRISIS_LINES", json.loads),
 }
 

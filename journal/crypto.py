@@ -126,15 +126,18 @@ def _open(aead: AESGCM, token: bytes, aad: bytes) -> bytes:
 class DataKey:
     """A member's unwrapped data key: encrypts values bound to (table, row, owner, key id)."""
 
-    __slots__ = ("owner_id", "key_id", "_aead")
+    __slots__ = ("owner_id", "key_id", "_aead", "_aad_suffix")
 
     def __init__(self, owner_id: int, key_id: int, raw: bytes):
         self.owner_id = owner_id
         self.key_id = key_id
         self._aead = AESGCM(raw)
+        self._aad_suffix = f"|{owner_id}|{key_id}"
 
     def _aad(self, table: str, row_id: object) -> bytes:
-        return _associated_data(table, row_id, self.owner_id, self.key_id)
+        # The same bytes as _associated_data(table, row_id, owner_id, key_id), built with less work:
+        # a page decrypts dozens of values.
+        return f"pj|v1|{table}|{row_id}{self._aad_suffix}".encode()
 
     def encrypt(self, plaintext: bytes, *, table: str, row_id: object) -> bytes:
         """Encrypt one value for one row; a fresh random nonce every time."""

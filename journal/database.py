@@ -48,7 +48,8 @@ def attach_sqlite_hooks(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
+        # Straight to the driver: this runs at the start of every request that touches the database.
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
 
 
 def _writes_expected() -> bool:

@@ -73,8 +73,11 @@ def checkin_json(view: services.CheckinView) -> dict:
     }
 
 
-def _view(checkin: Checkin) -> dict:
-    return checkin_json(services.view_of(checkin, data_key_for(current_user), services.load_catalog(current_user)))
+def _view(checkin: Checkin, data=None) -> dict:
+    """The check-in as JSON; `data` (what was just saved) lets a check-in naming nothing skip the catalog."""
+    catalog = services.EMPTY_CATALOG if data is not None and not services.references_anything(data) \
+        else services.load_catalog(current_user)
+    return checkin_json(services.view_of(checkin, data_key_for(current_user), catalog))
 
 
 def _validation_error(exc: ValidationError):
@@ -150,8 +153,9 @@ def create_checkin():
                          exc.message)
     if checkin is None:  # replay of a check-in the member has since deleted
         return api_error(404, "not_found", "The check-in created with this Idempotency-Key was deleted.")
+    body = _view(checkin, None if replayed else data)
     db.session.commit()
-    response = jsonify(_view(checkin))
+    response = jsonify(body)
     response.status_code = 201
     response.headers["Location"] = url_for("entries_api.get_checkin", entry_id=checkin.id)
     if replayed:
@@ -205,7 +209,7 @@ def item_json(kind: str, item: services.CatalogItem) -> dict:
 
 def _item_view(kind: str, item_id) -> dict:
     catalog = services.load_catalog(current_user)
-    return item_json(kind, catalog.by_id[item_id])
+    return item_json(kind, catalog.by_id[str(item_id)])
 
 
 def _list_items(kind):

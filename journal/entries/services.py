@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import LargeBinary, bindparam, cast, delete, insert, literal, null, select, tuple_, union_all
 from sqlalchemy.exc import IntegrityError
 
 from journal import crypto
@@ -66,44 +66,61 @@ class Catalog:
     symptoms: list[CatalogItem]
     tags: list[CatalogItem]
     medications: list[CatalogItem]
-    by_id: dict[uuid.UUID, CatalogItem] = field(init=False)
+    by_id: dict[str, CatalogItem] = field(init=False)
 
     def __post_init__(self):
-        self.by_id = {item.id: item for group in (self.symptoms, self.tags, self.medications)
+        self.by_id = {str(item.id): item for group in (self.symptoms, self.tags, self.medications)
                       for item in group}
 
-    def name(self, item_id: uuid.UUID) -> str:
-        item = self.by_id.get(item_id)
+    def name(self, item_id: str | uuid.UUID) -> str:
+        item = self.by_id.get(str(item_id))
         return item.name if item else "(removed)"
 
     def active(self, kind: str) -> list[CatalogItem]:
         return [item for item in getattr(self, kind) if not item.archived]
 
 
-def _decrypt_name(key: crypto.DataKey, row, column: str = "name_ct") -> str | None:
-    token = getattr(row, column)
+EMPTY_CATALOG = Catalog([], [], [])
+
+
+def _decrypt_column(key: crypto.DataKey, table: str, column: str, row_id, token: bytes | None) -> str | None:
     if token is None:
         return None
     try:
-        return key.decrypt_text(token, table=f"{row.TABLE}.{column}", row_id=row.id)
+        return key.decrypt_text(token, table=f"{table}.{column}", row_id=row_id)
     except crypto.DecryptionError:
-        log.warning("could not decrypt %s %s", row.TABLE, row.id)
+        log.warning("could not decrypt %s %s", table, row_id)
         return "(unreadable)"
+
+
+def _decrypt_name(key: crypto.DataKey, row, column: str = "name_ct") -> str | None:
+    return _decrypt_column(key, row.TABLE, column, row.id, getattr(row, column))
+
+
+def _catalog_statement():
+    """All three kinds in one query, built once: statement construction costs more than running it."""
+    owner = bindparam("owner_id")
+    parts = [
+        select(literal(kind).label("kind"), model.id, model.name_ct, model.archived,
+               (model.dose_ct if model is Medication else cast(null(), LargeBinary)).label("dose_ct"), model.created_at)
+        .where(model.owner_id == owner)
+        for kind, model in KINDS.items()
+    ]
+    return union_all(*parts).order_by("created_at", "id")
+
+
+_CATALOG_STATEMENT = _catalog_statement()
 
 
 def load_catalog(user: User) -> Catalog:
     """Everything the member tracks, decrypted once for this request."""
     key = data_key_for(user)
-    groups = {}
-    for kind, model in KINDS.items():
-        rows = db.session.scalars(
-            select(model).where(model.owner_id == user.id).order_by(model.created_at, model.id)
-        ).all()
-        groups[kind] = [
-            CatalogItem(row.id, _decrypt_name(key, row), row.archived,
-                        _decrypt_name(key, row, "dose_ct") if kind == "medications" else None)
-            for row in rows
-        ]
+    groups: dict[str, list[CatalogItem]] = {kind: [] for kind in KINDS}
+    for kind, item_id, name_ct, archived, dose_ct, _ in db.session.connection().execute(
+            _CATALOG_STATEMENT, {"owner_id": user.id}):
+        item_id = item_id if isinstance(item_id, uuid.UUID) else uuid.UUID(item_id)
+        groups[kind].append(CatalogItem(item_id, _decrypt_column(key, kind, "name_ct", item_id, name_ct),
+                                        bool(archived), _decrypt_column(key, kind, "dose_ct", item_id, dose_ct)))
     return Catalog(**groups)
 
 
@@ -227,12 +244,15 @@ def _link(checkin_id: uuid.UUID, data: CheckinInput) -> None:
         db.session.execute(insert(CheckinTag), [{"checkin_id": checkin_id, "tag_id": t} for t in data.tags])
 
 
-def create_checkin(user: User, data: CheckinInput) -> Checkin:
-    """Save a new check-in, encrypted under the member's data key."""
+def create_checkin(user: User, data: CheckinInput, *, also_add=()) -> Checkin:
+    """Save a new check-in, encrypted under the member's data key (with `also_add` in the same flush)."""
     _check_references(user, data)
     checkin = Checkin(id=uuid.uuid4(), owner_id=user.id)
     _write(user, checkin, data)
     db.session.add(checkin)
+    for row in also_add:
+        row.checkin_id = checkin.id
+        db.session.add(row)
     db.session.flush()
     _link(checkin.id, data)
     return checkin
@@ -249,14 +269,18 @@ def create_checkin_idempotent(user: User, key: str, body: bytes, data: CheckinIn
             raise IdempotencyConflict(422, "This Idempotency-Key was already used with a different check-in.")
         checkin = db.session.get(Checkin, existing.checkin_id) if existing.checkin_id else None
         return checkin, True
-    checkin = create_checkin(user, data)
-    db.session.add(IdempotencyKey(user_id=user.id, key=key, fingerprint=fingerprint, checkin_id=checkin.id))
+    record = IdempotencyKey(user_id=user.id, key=key, fingerprint=fingerprint)
     try:
-        db.session.flush()
+        checkin = create_checkin(user, data, also_add=[record])
     except IntegrityError as exc:  # a concurrent request with the same key got there first
         db.session.rollback()
         raise IdempotencyConflict(409, "A request with this Idempotency-Key is in progress; retry shortly.") from exc
     return checkin, False
+
+
+def references_anything(data_or_view) -> bool:
+    """Whether showing this check-in needs the member's catalog (names of symptoms, tags, medications)."""
+    return bool(data_or_view.symptoms or data_or_view.tags or data_or_view.medications)
 
 
 def update_checkin(user: User, checkin: Checkin, data: CheckinInput) -> None:
@@ -286,7 +310,7 @@ def purge_idempotency_keys(older_than: datetime) -> int:
 
 @dataclass
 class SymptomReading:
-    id: uuid.UUID
+    id: str
     name: str
     severity: int
 
@@ -312,8 +336,8 @@ class CheckinView:
     pain: int | None = None
     sleep_hours: float | None = None
     symptoms: list[SymptomReading] = field(default_factory=list)
-    tags: list[tuple[uuid.UUID, str]] = field(default_factory=list)
-    medications: list[tuple[uuid.UUID, str, str]] = field(default_factory=list)
+    tags: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
+    medications: list[tuple[str, str, str]] = field(default_factory=list)  # (id, name, dose)
     note: str = ""
     share_peers: bool = False
     share_clinicians: bool = False
@@ -336,6 +360,33 @@ class CheckinView:
     def pain_label(self):
         return scales.PAIN.label(self.pain)
 
+    # One-line summaries for compact lists (the timeline): one string each instead of a dozen template
+    # expressions, which is most of what a twenty-entry page costs to render.
+    @property
+    def time_label(self) -> str:
+        return f"{self.local.hour:02d}:{self.local.minute:02d}"
+
+    @property
+    def measures_line(self) -> str:
+        parts = []
+        if self.energy is not None:
+            parts.append(f"Energy {self.energy_label.lower()}")
+        if self.pain is not None:
+            parts.append(f"Pain {self.pain_label.lower()}")
+        if self.sleep_hours is not None:
+            parts.append(f"Slept {self.sleep_hours:g} h")
+        return " · ".join(parts)
+
+    @property
+    def symptoms_line(self) -> str:
+        return " · ".join(f"{s.name} {s.label.lower()}" for s in self.symptoms)
+
+    @property
+    def extras_line(self) -> str:
+        parts = [f"#{name}" for _, name in self.tags]
+        parts += [f"💊 {name} {dose}".rstrip() for _, name, dose in self.medications]
+        return " · ".join(parts)
+
     @property
     def is_quick(self) -> bool:
         return self.readable and self.energy is None and self.pain is None and not self.symptoms \
@@ -350,8 +401,22 @@ def decrypt_payload(key: crypto.DataKey, checkin: Checkin) -> dict | None:
         return None
 
 
-def view_of(checkin: Checkin, key: crypto.DataKey, catalog: Catalog) -> CheckinView:
-    """Decrypt one check-in for display; a tampered one comes back marked unreadable, never raising."""
+# What a view needs of a check-in: selecting just these columns skips building ORM objects on lists.
+VIEW_COLUMNS = (Checkin.id, Checkin.owner_id, Checkin.occurred_at, Checkin.timezone, Checkin.local_date,
+                Checkin.payload, Checkin.share_peers, Checkin.share_clinicians, Checkin.hide_note_from_peers,
+                Checkin.created_at, Checkin.updated_at)
+
+
+_TIMELINE_BASE = select(*VIEW_COLUMNS)
+_NEWEST_FIRST = (Checkin.occurred_at.desc(), Checkin.id.desc())
+# The page everyone opens most, built once.
+_FIRST_PAGE = (_TIMELINE_BASE.where(Checkin.owner_id == bindparam("owner_id"))
+               .order_by(*_NEWEST_FIRST).limit(bindparam("limit")))
+
+
+def view_of(checkin, key: crypto.DataKey, catalog: Catalog) -> CheckinView:
+    """Decrypt one check-in (a Checkin, or a row of VIEW_COLUMNS) for display; a tampered one comes back
+    marked unreadable, never raising."""
     view = CheckinView(id=checkin.id, occurred_at=checkin.occurred_at, timezone=checkin.timezone,
                        local=timekeeping.local_datetime(checkin.occurred_at, checkin.timezone),
                        local_date=checkin.local_date, created_at=checkin.created_at,
@@ -364,10 +429,10 @@ def view_of(checkin: Checkin, key: crypto.DataKey, catalog: Catalog) -> CheckinV
         return view
     view.mood, view.energy, view.pain = payload["mood"], payload["energy"], payload["pain"]
     view.sleep_hours = payload["sleep"]
-    view.symptoms = [SymptomReading(uuid.UUID(k), catalog.name(uuid.UUID(k)), v)
-                     for k, v in payload["symptoms"].items()]
-    view.tags = [(uuid.UUID(t), catalog.name(uuid.UUID(t))) for t in payload["tags"]]
-    view.medications = [(uuid.UUID(m), catalog.name(uuid.UUID(m)), dose) for m, dose in payload["meds"]]
+    name = catalog.name
+    view.symptoms = [SymptomReading(k, name(k), v) for k, v in payload["symptoms"].items()]
+    view.tags = [(t, name(t)) for t in payload["tags"]]
+    view.medications = [(m, name(m), dose) for m, dose in payload["meds"]]
     view.note = payload["note"]
     return view
 
@@ -381,9 +446,9 @@ def raw_of(view: CheckinView) -> dict:
         "energy": view.energy,
         "pain": view.pain,
         "sleep_hours": view.sleep_hours,
-        "symptoms": [{"id": str(s.id), "severity": s.severity} for s in view.symptoms],
-        "tags": [str(t) for t, _ in view.tags],
-        "medications": [{"id": str(m), "dose": dose} for m, _, dose in view.medications],
+        "symptoms": [{"id": s.id, "severity": s.severity} for s in view.symptoms],
+        "tags": [t for t, _ in view.tags],
+        "medications": [{"id": m, "dose": dose} for m, _, dose in view.medications],
         "note": view.note,
         "audience": {"peers": view.share_peers, "clinicians": view.share_clinicians,
                      "hide_note_from_peers": view.hide_note_from_peers},
@@ -403,8 +468,16 @@ class TimelinePage:
     entries: list[CheckinView]
     next_cursor: str | None
 
+    @property
+    def days(self) -> list[tuple[date, list[CheckinView]]]:
+        """Entries grouped by the member's local day, newest day first (newest entry first within it)."""
+        groups: dict[date, list[CheckinView]] = {}
+        for entry in self.entries:
+            groups.setdefault(entry.local_date, []).append(entry)
+        return sorted(groups.items(), key=lambda item: item[0], reverse=True)
 
-def encode_cursor(checkin: Checkin) -> str:
+
+def encode_cursor(checkin) -> str:
     raw = json.dumps([checkin.occurred_at.isoformat(), str(checkin.id)]).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -422,7 +495,10 @@ def list_checkins(user: User, *, filters: TimelineFilters | None = None, cursor:
                   limit: int = PAGE_SIZE, catalog: Catalog | None = None) -> TimelinePage:
     """Newest first, keyset-paginated: each page is one indexed range read, however deep."""
     filters = filters or TimelineFilters()
-    query = select(Checkin).where(Checkin.owner_id == user.id)
+    if not cursor and filters == TimelineFilters():
+        rows = _connection().execute(_FIRST_PAGE, {"owner_id": user.id, "limit": limit + 1}).all()
+        return _page(user, rows, limit, catalog)
+    query = _TIMELINE_BASE.where(Checkin.owner_id == user.id)
     if cursor:
         at, checkin_id = decode_cursor(cursor)
         query = query.where(tuple_(Checkin.occurred_at, Checkin.id) < tuple_(at, checkin_id))
@@ -436,9 +512,16 @@ def list_checkins(user: User, *, filters: TimelineFilters | None = None, cursor:
         query = query.where(Checkin.local_date >= filters.date_from)
     if filters.date_to:
         query = query.where(Checkin.local_date <= filters.date_to)
-    rows = db.session.scalars(
-        query.order_by(Checkin.occurred_at.desc(), Checkin.id.desc()).limit(limit + 1)
-    ).all()
+    rows = _connection().execute(query.order_by(*_NEWEST_FIRST).limit(limit + 1)).all()
+    return _page(user, rows, limit, catalog)
+
+
+def _connection():
+    # Core statements on the session's own connection and transaction, without the ORM's per-call cost.
+    return db.session.connection()
+
+
+def _page(user: User, rows, limit: int, catalog: Catalog | None) -> TimelinePage:
     more = len(rows) > limit
     rows = rows[:limit]
     key = data_key_for(user)

@@ -1,8 +1,10 @@
 """Local days and times: check-ins are stored in UTC with the member's zone, shown on their local day."""
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
+@lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
     """The named IANA zone; unknown names raise ValueError."""
     if not name or name not in _zones():

@@ -115,9 +115,9 @@ def test_logout_ends_the_session(member):
     assert member.api("GET", "/api/v1/checkins").status_code == 401
 
 
-def test_session_cookie_flags(client, members):
+def test_session_cookie_flags(client, members, new_client):
     member = members.make()
-    response = member.login(member.email)
+    response = new_client().login(member.email)
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # plain http on localhost
