@@ -81,16 +81,16 @@ import random, uuid
 from datetime import timedelta
 from wsgi import app
 from journal.auth import services as accounts
-from journal.entries import services
+from journal.entries import services, tracking
 from journal.entries.validation import parse_checkin
 from journal.extensions import db, utcnow
 with app.app_context():
     user = accounts.register(email={EMAIL!r}, password={PASSWORD!r}, display_name="Bench", role="member",
                              timezone="Europe/Berlin")
-    services.seed_catalog(user)
-    symptoms = [services.add_item(user, "symptoms", n).id for n in ("Fatigue", "Joint pain", "Headache")]
-    med = services.add_item(user, "medications", "Ibuprofen", "200 mg").id
-    tags = [t.id for t in services.load_catalog(user).tags]
+    tracking.seed_catalog(user)
+    symptoms = [tracking.add_item(user, "symptoms", n).id for n in ("Fatigue", "Joint pain", "Headache")]
+    med = tracking.add_item(user, "medications", "Ibuprofen", "200 mg").id
+    tags = [t.id for t in tracking.load_catalog(user).tags]
     now = utcnow()
     for i in range({entries}):
         raw = {{"mood": random.randint(1, 5), "energy": random.randint(1, 5), "pain": random.randint(0, 4),
@@ -188,7 +188,8 @@ def main() -> int:
     errors = create["errors_status"] + create["errors_socket"]
     report = {
         "workers": args.workers, "rounds": args.rounds, "duration_s": args.duration,
-        "hello_rps": round(hello_rps), "hello_p95_ms": round(statistics.median(r["p95_ms"] for r in results["hello"]), 2),
+        "hello_rps": round(hello_rps),
+        "hello_p95_ms": round(statistics.median(r["p95_ms"] for r in results["hello"]), 2),
         "timeline_rps": round(timeline_rps), "timeline_p95_ms": round(timeline_p95, 2),
         "timeline_vs_hello": round(timeline_rps / hello_rps, 3),
         "create_rps": round(create["rps"]), "create_p95_ms": round(create["p95_ms"], 2),

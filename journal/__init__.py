@@ -29,9 +29,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
 
     from journal.auth import bp as auth_bp
+    from journal.clinicians import api as clinicians_api
+    from journal.clinicians import bp as clinicians_bp
+    from journal.clinicians import sharing_bp as clinicians_sharing_bp
     from journal.core import bp as core_bp
     from journal.entries import api as entries_api
     from journal.entries import bp as entries_bp
+    from journal.peers import api as peers_api
+    from journal.peers import bp as peers_bp
+    from journal.push import api as push_api
+    from journal.push import bp as push_bp
+    from journal.pwa import bp as pwa_bp
 
     app.register_blueprint(core_bp)
     if app.config["BENCH_ROUTES"]:
@@ -41,6 +49,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(entries_bp)
     app.register_blueprint(entries_api.bp, url_prefix="/api/v1")
+    app.register_blueprint(peers_bp, url_prefix="/peers")
+    app.register_blueprint(peers_api.bp, url_prefix="/api/v1")
+    app.register_blueprint(clinicians_bp, url_prefix="/clinician")
+    app.register_blueprint(clinicians_sharing_bp, url_prefix="/sharing/clinicians")
+    app.register_blueprint(clinicians_api.bp, url_prefix="/api/v1")
+    app.register_blueprint(pwa_bp)
+    app.register_blueprint(push_bp)
+    app.register_blueprint(push_api.bp, url_prefix="/api/v1")
 
     from journal import audit, errors  # noqa: F401  (audit registers its model)
 

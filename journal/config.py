@@ -39,15 +39,31 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "PASSWORD_HASH_METHOD": "scrypt",
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Explicit, because the limiter is one object shared by every app made in a process: without this, an
+    # app created with RATELIMIT_ENABLED=False (a browser test's server) would switch it off for later ones.
+    "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_LOGIN_IP": "20 per minute;100 per hour",
     "RATELIMIT_LOGIN_ACCOUNT": "10 per minute;50 per hour",
     "RATELIMIT_REGISTER": "10 per hour",
+    # Redeeming clinician invitation codes (per IP, and per clinician account whatever the IP).
+    "RATELIMIT_REDEEM_IP": "20 per hour",
+    "RATELIMIT_REDEEM_ACCOUNT": "10 per hour",
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "IDEMPOTENCY_KEY_TTL": timedelta(days=7),
     "VAPID_SUBJECT": "mailto:support@peerjournal.app",
     "PUBLIC_ORIGIN": None,
     "BENCH_ROUTES": False,
+    # Push delivery (journal/push): the worker's batch, concurrency and timeouts, and which push services
+    # subscriptions may point at (host suffixes; "*" allows any https host).
+    "PUSH_BATCH_SIZE": 500,
+    "PUSH_CONCURRENCY": 100,
+    "PUSH_SEND_TIMEOUT": 10.0,
+    "PUSH_LEASE_SECONDS": 120,
+    "PUSH_POLL_SECONDS": 5.0,
+    "PUSH_MAX_ATTEMPTS": 5,
+    "PUSH_SERVICE_HOSTS": ["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com",
+                           "notify.windows.com"],
     # Shown on /help, one tap from every page. Deployments add their own with JOURNAL_CRISIS_LINES (JSON).
     "CRISIS_LINES": [
         {"region": "Everywhere", "name": "Emergency services", "phone": "112",
@@ -58,6 +74,20 @@ DEFAULTS = {
         {"region": "Anywhere", "name": "Find a helpline", "url": "https://findahelpline.com",
          "text": "Free, confidential support lines in your country."},
     ],
+    # Crisis language in notes and comments shows the writer a gentle banner with the lines above.
+    # None: the built-in English list in journal/core/crisis.py; JOURNAL_CRISIS_PHRASES replaces it (JSON list).
+    "CRISIS_PHRASES": None,
+    # Peer support rate limits, per account; accounts younger than PEER_NEW_ACCOUNT_DAYS get the *_NEW ones.
+    "PEER_NEW_ACCOUNT_DAYS": 7,
+    "RATELIMIT_PEER_COMMENTS": "10 per minute;200 per day",
+    "RATELIMIT_PEER_COMMENTS_NEW": "3 per minute;30 per day",
+    "RATELIMIT_PEER_REACTIONS": "60 per minute;1000 per day",
+    "RATELIMIT_PEER_REACTIONS_NEW": "20 per minute;200 per day",
+    "RATELIMIT_PEER_REQUESTS": "20 per hour;60 per day",
+    "RATELIMIT_PEER_REQUESTS_NEW": "5 per hour;10 per day",
+    "RATELIMIT_PEER_NUDGES": "20 per day",
+    "RATELIMIT_PEER_NUDGES_NEW": "5 per day",
+    "RATELIMIT_PEER_REPORTS": "20 per hour",
 }
 
 # Environment variable -> (config key, converter)
@@ -72,7 +102,18 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "JOURNAL_PUBLIC_ORIGIN": ("PUBLIC_ORIGIN", str),
     "JOURNAL_BENCH_ROUTES": ("BENCH_ROUTES", lambda v: v == "1"),
+    "JOURNAL_PUSH_BATCH_SIZE": ("PUSH_BATCH_SIZE", int),
+    "JOURNAL_PUSH_CONCURRENCY": ("PUSH_CONCURRENCY", int),
+    "JOURNAL_PUSH_SEND_TIMEOUT": ("PUSH_SEND_TIMEOUT", float),
+    "JOURNAL_PUSH_POLL_SECONDS": ("PUSH_POLL_SECONDS", float),
+    "JOURNAL_PUSH_SERVICE_HOSTS": ("PUSH_SERVICE_HOSTS", lambda v: [h.strip() for h in v.split(",") if h.strip()]),
     "JOURNAL_CRISIS_LINES": ("CRISIS_LINES", json.loads),
+    "JOURNAL_CRISIS_PHRASES": ("CRISIS_PHRASES", json.loads),
+    "JOURNAL_PEER_NEW_ACCOUNT_DAYS": ("PEER_NEW_ACCOUNT_DAYS", int),
+    "RATELIMIT_PEER_COMMENTS": ("RATELIMIT_PEER_COMMENTS", str),
+    "RATELIMIT_PEER_REACTIONS": ("RATELIMIT_PEER_REACTIONS", str),
+    "RATELIMIT_PEER_REQUESTS": ("RATELIMIT_PEER_REQUESTS", str),
+    "RATELIMIT_PEER_NUDGES": ("RATELIMIT_PEER_NUDGES", str),
 }
 
 

@@ -73,6 +73,8 @@ def app_config(tmp_path, database_url: str, **overrides) -> dict:
         # Cheap hashing in tests only: production keeps werkzeug's scrypt default (n=2**15).
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Flask-Limiter's shared extension remembers `enabled` from the last app it saw: say it every time.
+        "RATELIMIT_ENABLED": True,
         # Many members sign up from one test IP; rate-limit tests set their own, lower limits.
         "RATELIMIT_REGISTER": "1000 per hour",
         "RATELIMIT_LOGIN_IP": "1000 per minute",

@@ -14,6 +14,19 @@ login_manager.login_message_category = "info"
 SKIP_ENDPOINTS = frozenset({"static", "core.healthz"})
 
 
+# Features may refuse an account a session (peers: a suspended account), returning the reason to show.
+# Guards run once per login session, not on every request; a feature that refuses an account also bumps
+# its session_version, which ends its live sessions on their next request.
+SESSION_GUARDS: list = []
+
+
+def session_guard(guard):
+    """Register `guard(user) -> str | None`: a reason to refuse this account a session, or None."""
+    if guard not in SESSION_GUARDS:
+        SESSION_GUARDS.append(guard)
+    return guard
+
+
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     user_id, _, version = token.partition(".")
@@ -22,6 +35,14 @@ def load_user(token: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or str(user.session_version) != version:
         return None
+    if session.get("_vetted") != token:
+        refusal = next(filter(None, (guard(user) for guard in SESSION_GUARDS)), None)
+        if refusal:
+            session.pop("_user_id", None)
+            if not request.path.startswith("/api/"):
+                flash(refusal, "error")
+            return None
+        session["_vetted"] = token
     return user
 
 

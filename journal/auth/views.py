@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, logout_user
 from journal.auth import bp, services
 from journal.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm, TimezoneForm
 from journal.auth.sessions import start_session
-from journal.entries.services import seed_catalog
+from journal.entries.tracking import seed_catalog
 from journal.extensions import db, limiter
 from journal.forms import ActionForm
 from journal.security import safe_next_url
@@ -61,7 +61,14 @@ def logout():
     if form.validate_on_submit():
         logout_user()
         flash("You are logged out.", "info")
+        return _forget_device(redirect(url_for("auth.login")))
     return redirect(url_for("auth.login"))
+
+
+def _forget_device(response):
+    """This browser forgets the member: offline queue, caches, service worker (see SECURITY.md)."""
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 def _account_page(**forms):
@@ -131,5 +138,5 @@ def delete_account():
             db.session.commit()
             logout_user()
             flash("Your account and journal have been erased.", "info")
-            return redirect(url_for("core.home"))
+            return _forget_device(redirect(url_for("core.home")))
     return render_template("auth/delete.html", form=form), 400 if form.errors else 200

@@ -10,7 +10,7 @@ from journal.extensions import csrf, limiter
 @bp.get("/")
 def home():
     if current_user.is_authenticated:
-        return redirect(url_for("entries.new") if current_user.role != "clinician" else url_for("auth.account"))
+        return redirect(url_for("entries.new") if current_user.role != "clinician" else url_for("clinicians.index"))
     return render_template("core/home.html")
 
 
@@ -30,4 +30,8 @@ def openapi_document():
 
 @bp.get("/help")
 def get_help():
-    return render_template("core/help.html", crisis_lines=current_app.config["CRISIS_LINES"])
+    """Crisis lines grouped by country or region, in the configured order (works offline once cached)."""
+    regions: dict[str, list] = {}
+    for line in current_app.config["CRISIS_LINES"]:
+        regions.setdefault(line.get("region") or "Anywhere", []).append(line)
+    return render_template("core/help.html", regions=regions)

@@ -9,7 +9,8 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user, login_required
 
 from journal.auth.services import data_key_for
-from journal.entries import services
+from journal.core import crisis
+from journal.entries import services, tracking
 from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError, parse_checkin
 from journal.errors import api_error
@@ -75,8 +76,8 @@ def checkin_json(view: services.CheckinView) -> dict:
 
 def _view(checkin: Checkin, data=None) -> dict:
     """The check-in as JSON; `data` (what was just saved) lets a check-in naming nothing skip the catalog."""
-    catalog = services.EMPTY_CATALOG if data is not None and not services.references_anything(data) \
-        else services.load_catalog(current_user)
+    catalog = tracking.EMPTY_CATALOG if data is not None and not services.references_anything(data) \
+        else tracking.load_catalog(current_user)
     return checkin_json(services.view_of(checkin, data_key_for(current_user), catalog))
 
 
@@ -155,6 +156,8 @@ def create_checkin():
         return api_error(404, "not_found", "The check-in created with this Idempotency-Key was deleted.")
     body = _view(checkin, None if replayed else data)
     db.session.commit()
+    if not replayed:  # as the form does (the app saves through this API): the writer's next page offers help
+        crisis.offer_support(data.note)
     response = jsonify(body)
     response.status_code = 201
     response.headers["Location"] = url_for("entries_api.get_checkin", entry_id=checkin.id)
@@ -176,7 +179,7 @@ def update_checkin(entry_id):
     body, error = _json_body()
     if error:
         return error
-    view = services.view_of(checkin, data_key_for(current_user), services.load_catalog(current_user))
+    view = services.view_of(checkin, data_key_for(current_user), tracking.load_catalog(current_user))
     if not view.readable:
         return api_error(409, "unreadable", services.UNREADABLE + " It can be deleted, not edited.")
     try:
@@ -200,7 +203,7 @@ def delete_checkin(entry_id):
 # --- Symptoms, tags and medications share one shape -----------------------------------------------
 
 
-def item_json(kind: str, item: services.CatalogItem) -> dict:
+def item_json(kind: str, item: tracking.CatalogItem) -> dict:
     body = {"id": str(item.id), "name": item.name, "archived": item.archived}
     if kind == "medications":
         body["dose"] = item.dose
@@ -208,12 +211,12 @@ def item_json(kind: str, item: services.CatalogItem) -> dict:
 
 
 def _item_view(kind: str, item_id) -> dict:
-    catalog = services.load_catalog(current_user)
+    catalog = tracking.load_catalog(current_user)
     return item_json(kind, catalog.by_id[str(item_id)])
 
 
 def _list_items(kind):
-    catalog = services.load_catalog(current_user)
+    catalog = tracking.load_catalog(current_user)
     return jsonify({"items": [item_json(kind, item) for item in getattr(catalog, kind)]})
 
 
@@ -225,7 +228,7 @@ def _add_item(kind):
     if not isinstance(name, str) or (dose is not None and not isinstance(dose, str)):
         return api_error(422, fields={"name": "A name (text) is required."})
     try:
-        row = services.add_item(current_user, kind, name, dose)
+        row = tracking.add_item(current_user, kind, name, dose)
     except ValidationError as exc:
         db.session.rollback()
         return _validation_error(exc)
@@ -234,7 +237,7 @@ def _add_item(kind):
 
 
 def _update_item(kind, item_id):
-    row = own_or_404(services.KINDS[kind], item_id)
+    row = own_or_404(tracking.KINDS[kind], item_id)
     body, error = _json_body()
     if error:
         return error
@@ -250,10 +253,10 @@ def _update_item(kind, item_id):
     try:
         if "name" in body or "dose" in body:
             current = _item_view(kind, row.id)
-            services.rename_item(current_user, row, body.get("name", current["name"]),
+            tracking.rename_item(current_user, row, body.get("name", current["name"]),
                                  body.get("dose", current.get("dose")), keep_dose=kind != "medications")
         if "archived" in body:
-            services.set_archived(row, body["archived"])
+            tracking.set_archived(row, body["archived"])
     except ValidationError as exc:
         db.session.rollback()
         return _validation_error(exc)
@@ -261,7 +264,7 @@ def _update_item(kind, item_id):
     return jsonify(_item_view(kind, row.id))
 
 
-for _kind in services.KINDS:
+for _kind in tracking.KINDS:
     bp.add_url_rule(f"/{_kind}", f"list_{_kind}", journal_api(_list_items), defaults={"kind": _kind})
     bp.add_url_rule(f"/{_kind}", f"add_{_kind}", journal_api(_add_item), defaults={"kind": _kind},
                     methods=["POST"])

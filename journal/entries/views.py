@@ -9,7 +9,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from journal.auth.services import data_key_for
-from journal.entries import bp, scales, services, timekeeping
+from journal.core import crisis
+from journal.entries import bp, scales, services, timekeeping, tracking
 from journal.entries.forms import AddItemForm, RenameItemForm
 from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError, parse_checkin, raw_from_form
@@ -79,7 +80,7 @@ def _parse_post(tz_name: str, original: services.CheckinView | None = None):
 @bp.get("/checkin")
 @journal_required
 def new():
-    catalog = services.load_catalog(current_user)
+    catalog = tracking.load_catalog(current_user)
     last = services.latest_view(current_user, catalog)
     values = _form_values({}, current_user.timezone)
     if last is not None and last.readable:
@@ -101,11 +102,12 @@ def create():
         checkin = services.create_checkin(current_user, data)
     except ValidationError as exc:
         db.session.rollback()
-        catalog = services.load_catalog(current_user)
+        catalog = tracking.load_catalog(current_user)
         return _render_form("entries/checkin.html", values=_values_from_post(tz_name), errors=exc.fields,
                             catalog=catalog, status=422)
     db.session.commit()
     flash("Check-in saved. Thank you for taking a moment for yourself.", "success")
+    crisis.offer_support(request.form.get("note"))  # the writer alone sees crisis resources
     return redirect(url_for("entries.show", entry_id=checkin.id))
 
 
@@ -150,7 +152,7 @@ def _filters_from_args(catalog) -> services.TimelineFilters:
 @bp.get("/timeline")
 @journal_required
 def timeline():
-    catalog = services.load_catalog(current_user)
+    catalog = tracking.load_catalog(current_user)
     filters = _filters_from_args(catalog)
     try:
         page = services.list_checkins(current_user, filters=filters, cursor=request.args.get("before"),
@@ -164,7 +166,7 @@ def timeline():
 
 def _own_view(entry_id):
     checkin = own_or_404(Checkin, entry_id)
-    catalog = services.load_catalog(current_user)
+    catalog = tracking.load_catalog(current_user)
     return checkin, services.view_of(checkin, data_key_for(current_user), catalog), catalog
 
 
@@ -192,9 +194,10 @@ def edit(entry_id):
         except ValidationError as exc:
             db.session.rollback()
             return _render_form("entries/edit.html", values=_values_from_post(tz_name), errors=exc.fields,
-                                catalog=services.load_catalog(current_user), status=422, entry=view)
+                                catalog=tracking.load_catalog(current_user), status=422, entry=view)
         db.session.commit()
         flash("Check-in updated.", "success")
+        crisis.offer_support(request.form.get("note"))
         return redirect(url_for("entries.show", entry_id=checkin.id))
     return _render_form("entries/edit.html", values=_form_values(services.raw_of(view), checkin.timezone),
                         errors={}, catalog=catalog, entry=view)
@@ -217,9 +220,9 @@ def delete(entry_id):
 
 
 def _kind_or_404(kind: str) -> type:
-    if kind not in services.KINDS:
+    if kind not in tracking.KINDS:
         abort(404)
-    return services.KINDS[kind]
+    return tracking.KINDS[kind]
 
 
 @bp.get("/track")
@@ -229,8 +232,8 @@ def track():
 
 
 def _render_track(status: int = 200, failed_kind: str | None = None, failed_form=None):
-    catalog = services.load_catalog(current_user)
-    add_forms = {kind: AddItemForm(prefix=kind) for kind in services.KINDS}
+    catalog = tracking.load_catalog(current_user)
+    add_forms = {kind: AddItemForm(prefix=kind) for kind in tracking.KINDS}
     if failed_kind:
         add_forms[failed_kind] = failed_form
     return render_template("entries/track.html", catalog=catalog, add_forms=add_forms,
@@ -244,7 +247,7 @@ def add_item(kind):
     form = AddItemForm(prefix=kind)
     if form.validate_on_submit():
         try:
-            services.add_item(current_user, kind, form.name.data, form.dose.data)
+            tracking.add_item(current_user, kind, form.name.data, form.dose.data)
         except ValidationError as exc:
             db.session.rollback()
             for name, message in exc.fields.items():
@@ -263,7 +266,7 @@ def rename_item(kind, item_id):
     form = RenameItemForm(prefix=str(row.id))
     if form.validate_on_submit():
         try:
-            services.rename_item(current_user, row, form.name.data, form.dose.data,
+            tracking.rename_item(current_user, row, form.name.data, form.dose.data,
                                  keep_dose=kind != "medications")
         except ValidationError as exc:
             db.session.rollback()
@@ -282,7 +285,7 @@ def archive_item(kind, item_id):
     row = own_or_404(_kind_or_404(kind), item_id)
     if ActionForm().validate_on_submit():
         archive = request.form.get("archived", "1") == "1"
-        services.set_archived(row, archive)
+        tracking.set_archived(row, archive)
         db.session.commit()
         flash("Archived: it stays in past check-ins." if archive else "Restored.", "success")
     return redirect(url_for("entries.track", _anchor=kind))

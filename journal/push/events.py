@@ -19,10 +19,18 @@ EVENTS = {
 def notify(user_id: int, event: str, url: str) -> None:
     """Queue a generic push notification about `event` for the member's devices.
 
-    Runs inside the caller's transaction (the caller commits). Until the push feature's outbox
-    exists this records nothing; it is the contract the push feature implements.
+    Runs inside the caller's transaction (the caller commits): the notification and one delivery job per
+    device are added to the outbox, and the push worker sends them. Reminder pauses do not hold events
+    back (they come from people); quiet hours do: an event then waits until they end.
     """
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}")
-    if not url.startswith("/") or url.startswith("//"):
+    if not url.startswith("/") or url.startswith("//") or "\\" in url or len(url) > 255:
         raise ValueError("notification URLs must be same-origin paths")
+    from flask import has_request_context, request
+
+    from journal.extensions import utcnow
+    from journal.push import services
+
+    origin = request.host_url.rstrip("/") if has_request_context() else None
+    services.enqueue_event(user_id, event, url, origin=origin, now=utcnow())

@@ -1,0 +1,12 @@
+"""Clinician sharing: invitations the member grants and revokes, the clinician's patient list and
+dashboards, exports (CSV, FHIR R4, printable report), and the access log members read.
+
+Two page blueprints: `bp` (the clinician's side, /clinician) and `sharing_bp` (the member's side,
+/sharing/clinicians); the JSON API lives in `api.py`.
+"""
+from flask import Blueprint
+
+bp = Blueprint("clinicians", __name__)
+sharing_bp = Blueprint("sharing_clinicians", __name__)
+
+from journal.clinicians import sharing, views  # noqa: E402,F401  (routes and the access rule register on import)

@@ -1,0 +1,45 @@
+"""“Who has seen my journal”: the access log told in words, on the member's local days."""
+from __future__ import annotations
+
+from journal.audit import AccessLogEntry, accesses_for, record_access
+from journal.clinicians.trends import fmt_day, fmt_range
+from journal.entries import timekeeping
+
+VERBS = {
+    "dashboard": "viewed your dashboard",
+    "entries": "viewed",
+    "entry": "viewed",
+    "export_csv": "exported",
+    "export_fhir": "exported",
+    "report": "opened a printable report of",
+    "moderation": "reviewed reported content:",
+}
+SUFFIX = {"export_csv": " as a spreadsheet (CSV)", "export_fhir": " as FHIR data"}
+
+
+def _entries(count: int) -> str:
+    return "1 entry" if count == 1 else f"{count} entries"
+
+
+def describe(row: AccessLogEntry, tz_name: str) -> str:
+    """E.g. “Dr Rivera viewed 12 entries from 3–9 March 2026, on 12 March 2026”."""
+    when = fmt_day(timekeeping.local_day(row.created_at, tz_name))
+    span = fmt_range(row.first_day, row.last_day)
+    what = f"{_entries(row.entry_count)} from {span}" if span else _entries(row.entry_count)
+    verb = VERBS.get(row.action, row.description)
+    if row.action == "dashboard":
+        detail = f" ({what})" if row.entry_count else " (no entries in the period shown)"
+        return f"{row.viewer_name} {verb}{detail}, on {when}"
+    return f"{row.viewer_name} {verb} {what}{SUFFIX.get(row.action, '')}, on {when}"
+
+
+def log_lines(owner, limit: int = 200) -> list[tuple[AccessLogEntry, str]]:
+    return [(row, describe(row, owner.timezone)) for row in accesses_for(owner.id, limit=limit)]
+
+
+def record_look(grant, viewer, action: str, views) -> None:
+    """Record a clinician's look at a patient's entries: how many, from which local days."""
+    days = [v.local_date for v in views]
+    record_access(owner_id=grant.owner_id, viewer=viewer, action=action, viewer_name=viewer.display_name[:80],
+                  entry_count=len(days), first_day=min(days) if days else None,
+                  last_day=max(days) if days else None)

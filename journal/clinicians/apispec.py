@@ -1,0 +1,165 @@
+"""OpenAPI 3.1 description of the clinician sharing API, merged by journal/openapi.py."""
+import copy
+
+from journal.entries import apispec as entries_spec
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
+
+
+def _errors(*statuses: int) -> dict:
+    return {str(s): {"$ref": f"#/components/responses/Error{s}"} for s in statuses}
+
+
+ID = {"type": "string", "format": "uuid"}
+DAY = {"type": "string", "format": "date"}
+INSTANT = {"type": "string", "format": "date-time"}
+SCOPE = {"type": "string", "enum": ["shared", "range"],
+         "description": "`shared`: check-ins the member marked for “My clinicians”. `range`: every check-in "
+                        "whose local day is within `range_start`…`range_end` (open-ended if `range_end` is null)."}
+
+_shared = copy.deepcopy(entries_spec.SCHEMAS["Checkin"])
+_shared["properties"].pop("audience")
+_shared["required"] = [name for name in _shared["required"] if name != "audience"]
+_shared["description"] = ("A check-in shared with the clinician (the note included). The member's audience "
+                          "choices are not shown.")
+
+SCHEMAS = {
+    "Signal": {
+        "type": "object", "required": ["code", "title", "explanation"], "additionalProperties": False,
+        "properties": {"code": {"type": "string", "enum": ["mood_drop", "no_recent_checkin", "severe_symptom"]},
+                       "title": {"type": "string"}, "explanation": {"type": "string"}},
+    },
+    "Patient": {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "name", "scope", "range_start", "range_end", "access_ends_at", "last_checkin_date",
+                     "signals"],
+        "properties": {
+            "id": {**ID, "description": "The grant's id: use it in the patient's URLs."},
+            "name": {"type": "string", "description": "The name the member chose to give this clinician."},
+            "scope": SCOPE, "range_start": _nullable(DAY), "range_end": _nullable(DAY),
+            "access_ends_at": _nullable({**INSTANT, "description": "Null: until the member revokes."}),
+            "last_checkin_date": _nullable({**DAY, "description": "The latest check-in in scope."}),
+            "signals": {"type": "array", "items": _ref("Signal")},
+        },
+    },
+    "PatientList": {"type": "object", "required": ["items"], "additionalProperties": False,
+                    "properties": {"items": {"type": "array", "items": _ref("Patient")}}},
+    "SharedCheckin": _shared,
+    "SharedCheckinPage": {
+        "type": "object", "required": ["items", "next_cursor"], "additionalProperties": False,
+        "properties": {"items": {"type": "array", "items": _ref("SharedCheckin")},
+                       "next_cursor": _nullable({"type": "string"})},
+    },
+    "Grant": {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "status", "scope", "range_start", "range_end", "last_access_day", "shown_name", "label",
+                     "clinician", "code_expires_at", "redeemed_at", "revoked_at", "created_at"],
+        "properties": {
+            "id": ID,
+            "status": {"type": "string", "enum": ["pending", "active", "revoked", "ended", "expired"]},
+            "scope": SCOPE, "range_start": _nullable(DAY), "range_end": _nullable(DAY),
+            "last_access_day": _nullable({**DAY, "description": "Access lasts through this local day; null: "
+                                                                "until revoked."}),
+            "shown_name": {"type": "string"}, "label": _nullable({"type": "string"}),
+            "clinician": _nullable({
+                "type": "object", "required": ["name", "profession", "organisation"], "additionalProperties": False,
+                "properties": {"name": {"type": "string"}, "profession": _nullable({"type": "string"}),
+                               "organisation": _nullable({"type": "string"})}}),
+            "code_expires_at": INSTANT, "redeemed_at": _nullable(INSTANT), "revoked_at": _nullable(INSTANT),
+            "created_at": INSTANT,
+        },
+    },
+    "GrantList": {"type": "object", "required": ["items"], "additionalProperties": False,
+                  "properties": {"items": {"type": "array", "items": _ref("Grant")}}},
+    "GrantInput": {
+        "type": "object",
+        "description": "Terms of access. Defaults: scope `shared`, access for 90 days, the member's display name.",
+        "properties": {
+            "scope": SCOPE, "range_start": DAY, "range_end": _nullable(DAY),
+            "ends_on": _nullable({**DAY, "description": "Last local day of access; null: until revoked."}),
+            "real_name": _nullable({"type": "string", "maxLength": 80,
+                                    "description": "A name given only to this clinician (stored encrypted)."}),
+            "label": _nullable({"type": "string", "maxLength": 80, "description": "A note for the member only."}),
+        },
+    },
+    "Invitation": {
+        "type": "object", "required": ["grant", "code", "link"], "additionalProperties": False,
+        "properties": {"grant": _ref("Grant"),
+                       "code": {"type": "string", "description": "Shown once; only its hash is stored."},
+                       "link": {"type": "string", "format": "uri"}},
+    },
+    "AccessLog": {
+        "type": "object", "required": ["items"], "additionalProperties": False,
+        "properties": {"items": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["viewer_name", "viewer_role", "action", "entry_count", "first_day", "last_day", "at",
+                         "description"],
+            "properties": {
+                "viewer_name": {"type": "string"}, "viewer_role": {"type": "string"},
+                "action": {"type": "string", "enum": ["dashboard", "entries", "entry", "export_csv", "export_fhir",
+                                                      "report", "moderation"]},
+                "entry_count": {"type": "integer", "minimum": 0}, "first_day": _nullable(DAY),
+                "last_day": _nullable(DAY), "at": INSTANT, "description": {"type": "string"}}}}},
+    },
+}
+
+GRANT_ID = {"name": "grant_id", "in": "path", "required": True, "schema": ID}
+WRITE = {"security": [{"session": [], "csrf": []}]}
+
+PATHS = {
+    "/api/v1/clinician/patients": {
+        "get": {"summary": "My patients, with signals worth a look", "operationId": "list_patients",
+                "tags": ["Clinicians"], "responses": {"200": _json("PatientList", "Live grants, one per member."),
+                                                      **_errors(401, 403)}},
+    },
+    "/api/v1/clinician/patients/{grant_id}/checkins": {
+        "parameters": [GRANT_ID],
+        "get": {"summary": "A patient's check-ins in scope, newest first (recorded in their access log)",
+                "operationId": "list_patient_checkins", "tags": ["Clinicians"],
+                "parameters": [
+                    {"name": "from", "in": "query", "schema": DAY}, {"name": "to", "in": "query", "schema": DAY},
+                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100,
+                                                                "default": 30}}],
+                "responses": {"200": _json("SharedCheckinPage", "A page of check-ins."),
+                              **_errors(400, 401, 403, 404)}},
+    },
+    "/api/v1/sharing/clinicians": {
+        "get": {"summary": "My invitations and clinicians' access", "operationId": "list_grants",
+                "tags": ["Sharing"], "responses": {"200": _json("GrantList", "Newest first."), **_errors(401, 403)}},
+        "post": {"summary": "Invite a clinician (the code is in this response only)", "operationId": "create_grant",
+                 "tags": ["Sharing"], **WRITE,
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("GrantInput")}}},
+                 "responses": {"201": _json("Invitation", "The invitation, its code and link."),
+                               **_errors(400, 401, 403, 413, 415, 422)}},
+    },
+    "/api/v1/sharing/clinicians/{grant_id}": {
+        "parameters": [GRANT_ID],
+        "patch": {"summary": "Change the terms (fields not sent stay as they are; applies from the "
+                             "clinician's next request)",
+                  "operationId": "update_grant", "tags": ["Sharing"], **WRITE,
+                  "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("GrantInput")}}},
+                  "responses": {"200": _json("Grant", "The grant with its new terms."),
+                                **_errors(400, 401, 403, 404, 409, 413, 415, 422)}},
+    },
+    "/api/v1/sharing/clinicians/{grant_id}/revoke": {
+        "parameters": [GRANT_ID],
+        "post": {"summary": "Revoke access, or cancel an unused invitation", "operationId": "revoke_grant",
+                 "tags": ["Sharing"], **WRITE,
+                 "responses": {"200": _json("Grant", "The revoked grant."), **_errors(400, 401, 403, 404)}},
+    },
+    "/api/v1/sharing/access-log": {
+        "get": {"summary": "Who has seen my journal", "operationId": "access_log", "tags": ["Sharing"],
+                "responses": {"200": _json("AccessLog", "Newest first, at most 200."), **_errors(401, 403)}},
+    },
+}

@@ -1,0 +1,109 @@
+"""Exports of check-ins: CSV (one row per check-in) and the context of the printable report.
+
+The same functions serve a clinician (what their grant covers, under the name they were given) and a
+member exporting their own journal (everything, plus the audience columns).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC
+
+from flask import Response
+
+from journal.entries.services import CheckinView
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection): prefix risky starts with '."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def symptom_columns(views: list[CheckinView]) -> list[tuple[uuid.UUID, str]]:
+    """One column per symptom that occurs, named after it (duplicates numbered), in name order."""
+    names: dict[uuid.UUID, str] = {}
+    for v in views:
+        for s in v.symptoms:
+            names.setdefault(s.id, s.name)
+    columns, seen = [], {}
+    for symptom_id, name in sorted(names.items(), key=lambda item: (item[1].casefold(), str(item[0]))):
+        seen[name] = seen.get(name, 0) + 1
+        columns.append((symptom_id, name if seen[name] == 1 else f"{name} ({seen[name]})"))
+    return columns
+
+
+def _num(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def checkins_csv(views: list[CheckinView], *, include_audience: bool = False) -> str:
+    """Every check-in a row; every measure and symptom a column; medications with their doses."""
+    columns = symptom_columns(views)
+    header = ["date", "time", "timezone", "occurred_at_utc", "readable", "mood", "mood_label", "energy",
+              "energy_label", "pain", "pain_label", "sleep_hours"]
+    header += [f"symptom: {name} (0-4)" for _, name in columns]
+    header += ["medications", "tags", "note"]
+    if include_audience:
+        header += ["shared_with_clinicians", "shared_with_peers", "note_hidden_from_peers"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for v in views:
+        row = [v.local_date.isoformat(), v.local.strftime("%H:%M"), v.timezone,
+               v.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "yes" if v.readable else "no",
+               _num(v.mood), v.mood_label or "", _num(v.energy), v.energy_label or "", _num(v.pain),
+               v.pain_label or "", _num(v.sleep_hours)]
+        severities = {s.id: s.severity for s in v.symptoms}
+        row += [_num(severities.get(symptom_id)) for symptom_id, _ in columns]
+        row += ["; ".join(f"{name} {dose}".strip() for _, name, dose in v.medications),
+                "; ".join(name for _, name in v.tags), v.note or ""]
+        if include_audience:
+            row += ["yes" if v.share_clinicians else "no", "yes" if v.share_peers else "no",
+                    "yes" if v.hide_note_from_peers else "no"]
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def attachment(body: str | bytes, filename: str, mimetype: str) -> Response:
+    """A download: never cached, always saved rather than shown."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_report(*, views: list[CheckinView], period, name: str, subtitle: str, days: int, download: bool,
+                  self_url: str, back_url: str):
+    """The printable report of a period: charts, medications and tags, every check-in. With `download`
+    it is a self-contained HTML file (styles inlined) saved as an attachment; otherwise a page."""
+    from flask import current_app, render_template
+
+    from journal.clinicians import trends
+    from journal.clinicians.charts import line_chart, strip_chart
+    from journal.extensions import utcnow
+
+    charts = [(s, line_chart(s, period, f"rep-{s.key}")) for s in trends.chart_series(views)]
+    tracks = trends.item_tracks(views)
+    strip = strip_chart(tracks, period, "rep-items", "Medications and tags") if tracks else None
+    summary = trends.summarize(views, period.start, period.end)
+    inline_css = None
+    if download:
+        with current_app.open_resource("static/css/app.css") as handle:
+            inline_css = handle.read().decode()
+    html = render_template("clinicians/report.html", views=views, period=period, name=name, subtitle=subtitle,
+                           days=days, charts=charts, tracks=tracks, strip=strip, summary=summary,
+                           generated=utcnow(), inline_css=inline_css, self_url=self_url,
+                           back_url=back_url)
+    if download:
+        safe = "".join(c if c.isalnum() else "-" for c in name).strip("-")[:40] or "journal"
+        return attachment(html, f"{safe}-report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.html",
+                          "text/html; charset=utf-8")
+    return html

@@ -1,0 +1,205 @@
+"""The member's side of clinician sharing (/sharing/clinicians): invite, see and change connections,
+revoke, read “Who has seen my journal” and clinicians' notes, and export their own journal."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from functools import wraps
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from journal.clinicians import accesslog, exports, fhir, services, sharing_bp, trends
+from journal.clinicians.charts import Period
+from journal.clinicians.models import ClinicianGrant
+from journal.entries import timekeeping
+from journal.entries.models import Checkin
+from journal.entries.validation import ValidationError
+from journal.extensions import db, utcnow
+from journal.forms import ActionForm
+from journal.security import own_or_404
+
+PERIODS = (7, 30, 90)
+
+
+def member_required(view):
+    """Members (and moderators) share their journal; clinician accounts keep none."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if current_user.role == "clinician":
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _today() -> date:
+    return timekeeping.today_in(current_user.timezone)
+
+
+def _default_values() -> dict:
+    return {"scope": "shared", "range_start": "", "range_end": "", "access": "date",
+            "ends_on": (_today() + timedelta(days=services.DEFAULT_ACCESS_DAYS)).isoformat(),
+            "name": "pseudonym", "real_name": "", "label": ""}
+
+
+def _values_from(terms: services.GrantTerms) -> dict:
+    return {"scope": terms.scope, "range_start": terms.range_start or "", "range_end": terms.range_end or "",
+            "access": "until_revoked" if terms.ends_on is None else "date",
+            "ends_on": terms.ends_on or (_today() + timedelta(days=services.DEFAULT_ACCESS_DAYS)),
+            "name": "real" if terms.real_name else "pseudonym", "real_name": terms.real_name or "",
+            "label": terms.label or ""}
+
+
+def _index_page(values=None, errors=None, status=200):
+    now = utcnow()
+    summaries = [services.describe_grant(g, current_user, now) for g in services.grants_of_owner(current_user)]
+    return render_template(
+        "clinicians/sharing.html", values=values or _default_values(), errors=errors or {}, form=ActionForm(),
+        active=[s for s in summaries if s.status == "active"],
+        pending=[s for s in summaries if s.status == "pending"],
+        past=[s for s in summaries if s.status not in ("active", "pending")],
+        recent_log=accesslog.log_lines(current_user, limit=5), periods=PERIODS,
+    ), status
+
+
+@sharing_bp.get("/")
+@member_required
+def index():
+    return _index_page()
+
+
+@sharing_bp.post("/invitations")
+@member_required
+def invite():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        terms = services.parse_terms(request.form, today=_today())
+    except ValidationError as exc:
+        return _index_page(values=dict(request.form), errors=exc.fields, status=422)
+    grant, code = services.create_invitation(current_user, terms)
+    db.session.commit()
+    # Shown once, in this response only: the database keeps nothing but the code's hash.
+    link = url_for("clinicians.redeem", code=code, _external=True)
+    return render_template("clinicians/invitation_created.html", code=code, link=link,
+                           summary=services.describe_grant(grant, current_user, utcnow()))
+
+
+@sharing_bp.route("/<grant_id>", methods=["GET", "POST"])
+@member_required
+def manage(grant_id):
+    grant = own_or_404(ClinicianGrant, grant_id)
+    now = utcnow()
+    summary = services.describe_grant(grant, current_user, now)
+    editable = summary.status in ("active", "pending")
+    values, errors, status = _values_from(services.terms_of(grant, current_user)), {}, 200
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        if not editable:
+            flash("This access has ended. Send a new invitation to share again.", "error")
+            return redirect(url_for("sharing_clinicians.manage", grant_id=grant.id))
+        try:
+            terms = services.parse_terms(request.form, today=_today())
+        except ValidationError as exc:
+            values, errors, status = dict(request.form), exc.fields, 422
+        else:
+            services.update_terms(current_user, grant, terms)
+            db.session.commit()
+            flash("Saved. The clinician sees the new terms from their next page.", "success")
+            return redirect(url_for("sharing_clinicians.manage", grant_id=grant.id))
+    return render_template("clinicians/manage.html", summary=summary, values=values, errors=errors,
+                           editable=editable, form=ActionForm()), status
+
+
+@sharing_bp.post("/<grant_id>/revoke")
+@member_required
+def revoke(grant_id):
+    grant = own_or_404(ClinicianGrant, grant_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    was_pending = grant.redeemed_at is None
+    services.revoke(grant)
+    db.session.commit()
+    flash("Invitation cancelled: the code no longer works." if was_pending
+          else "Access revoked. From now on they cannot open anything of yours.", "success")
+    return redirect(url_for("sharing_clinicians.index"))
+
+
+@sharing_bp.get("/access-log")
+@member_required
+def access_log():
+    return render_template("clinicians/access_log.html", lines=accesslog.log_lines(current_user))
+
+
+@sharing_bp.get("/notes")
+@member_required
+def notes():
+    rows = []
+    for note in services.notes_for_owner(current_user):
+        checkin = db.session.get(Checkin, note.checkin_id)
+        rows.append((note, services.note_text(note), checkin))
+    return render_template("clinicians/notes.html", rows=rows,
+                           professions={n.clinician_id: services.profile_of(n.clinician_id) for n, _, _ in rows})
+
+
+# --- The member's own exports ---------------------------------------------------------------------
+
+
+def _own_views(date_from: date | None, date_to: date | None):
+    from sqlalchemy import select
+
+    query = select(Checkin).where(Checkin.owner_id == current_user.id)
+    if date_from:
+        query = query.where(Checkin.local_date >= date_from)
+    if date_to:
+        query = query.where(Checkin.local_date <= date_to)
+    rows = list(db.session.scalars(query.order_by(Checkin.occurred_at, Checkin.id)))
+    return trends.decrypt_all(current_user, rows)
+
+
+def _range() -> tuple[date | None, date | None]:
+    days = request.args.get("days", type=int)
+    if days in PERIODS:
+        return _today() - timedelta(days=days - 1), _today()
+
+    def day(name):
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    return day("from"), day("to")
+
+
+@sharing_bp.get("/export.csv")
+@member_required
+def export_csv():
+    views = _own_views(*_range())
+    return exports.attachment(exports.checkins_csv(views, include_audience=True),
+                              f"my-journal-{utcnow():%Y%m%d}.csv", "text/csv; charset=utf-8")
+
+
+@sharing_bp.get("/export.fhir.json")
+@member_required
+def export_fhir():
+    views = _own_views(*_range())
+    body = json.dumps(fhir.bundle(views, current_user.display_name, f"self:{current_user.id}", utcnow()),
+                      ensure_ascii=False)
+    return exports.attachment(body, f"my-journal-fhir-{utcnow():%Y%m%d}.json", fhir.MIMETYPE)
+
+
+@sharing_bp.get("/report")
+@member_required
+def report():
+    days = request.args.get("days", type=int)
+    days = days if days in PERIODS else 30
+    period = Period(_today() - timedelta(days=days - 1), _today())
+    return exports.render_report(views=_own_views(period.start, period.end), period=period,
+                                 name=current_user.display_name, subtitle="My journal", days=days,
+                                 download=request.args.get("download") == "1",
+                                 self_url=url_for("sharing_clinicians.report", days=days),
+                                 back_url=url_for("sharing_clinicians.index"))

@@ -1,0 +1,167 @@
+"""What a member tracks: their own symptoms, tags and medications, with encrypted names.
+
+Everything here is per member and small (tens of items), so a page loads and decrypts it all at once.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import LargeBinary, bindparam, cast, literal, null, select, union_all
+
+from journal import crypto
+from journal.auth.models import User
+from journal.auth.services import data_key_for
+from journal.entries import scales
+from journal.entries.models import Medication, Symptom, Tag
+from journal.entries.validation import ValidationError
+from journal.extensions import db
+
+log = logging.getLogger(__name__)
+
+KINDS: dict[str, type] = {"symptoms": Symptom, "tags": Tag, "medications": Medication}
+DEFAULT_TAGS = ("Poor sleep", "Stressful day", "New medication", "Flare-up", "Time with people")
+
+
+
+@dataclass
+class CatalogItem:
+    id: uuid.UUID
+    name: str
+    archived: bool
+    dose: str | None = None
+
+
+@dataclass
+class Catalog:
+    """A member's symptoms, tags and medications, decrypted, in the order they were added."""
+
+    symptoms: list[CatalogItem]
+    tags: list[CatalogItem]
+    medications: list[CatalogItem]
+    by_id: dict[str, CatalogItem] = field(init=False)
+
+    def __post_init__(self):
+        self.by_id = {str(item.id): item for group in (self.symptoms, self.tags, self.medications)
+                      for item in group}
+
+    def name(self, item_id: str | uuid.UUID) -> str:
+        item = self.by_id.get(str(item_id))
+        return item.name if item else "(removed)"
+
+    def active(self, kind: str) -> list[CatalogItem]:
+        return [item for item in getattr(self, kind) if not item.archived]
+
+
+EMPTY_CATALOG = Catalog([], [], [])
+
+
+def _decrypt_column(key: crypto.DataKey, table: str, column: str, row_id, token: bytes | None) -> str | None:
+    if token is None:
+        return None
+    try:
+        return key.decrypt_text(token, table=f"{table}.{column}", row_id=row_id)
+    except crypto.DecryptionError:
+        log.warning("could not decrypt %s %s", table, row_id)
+        return "(unreadable)"
+
+
+def _decrypt_name(key: crypto.DataKey, row, column: str = "name_ct") -> str | None:
+    return _decrypt_column(key, row.TABLE, column, row.id, getattr(row, column))
+
+
+def _catalog_statement():
+    """All three kinds in one query, built once: statement construction costs more than running it."""
+    owner = bindparam("owner_id")
+    parts = [
+        select(literal(kind).label("kind"), model.id, model.name_ct, model.archived,
+               (model.dose_ct if model is Medication else cast(null(), LargeBinary)).label("dose_ct"), model.created_at)
+        .where(model.owner_id == owner)
+        for kind, model in KINDS.items()
+    ]
+    return union_all(*parts).order_by("created_at", "id")
+
+
+_CATALOG_STATEMENT = _catalog_statement()
+
+
+def load_catalog(user: User) -> Catalog:
+    """Everything the member tracks, decrypted once for this request."""
+    key = data_key_for(user)
+    groups: dict[str, list[CatalogItem]] = {kind: [] for kind in KINDS}
+    for kind, item_id, name_ct, archived, dose_ct, _ in db.session.connection().execute(
+            _CATALOG_STATEMENT, {"owner_id": user.id}):
+        item_id = item_id if isinstance(item_id, uuid.UUID) else uuid.UUID(item_id)
+        groups[kind].append(CatalogItem(item_id, _decrypt_column(key, kind, "name_ct", item_id, name_ct),
+                                        bool(archived), _decrypt_column(key, kind, "dose_ct", item_id, dose_ct)))
+    return Catalog(**groups)
+
+
+def _clean_name(name: str, what: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": f"Give the {what} a name."})
+    if len(name) > scales.NAME_MAX:
+        raise ValidationError({"name": f"Names can be up to {scales.NAME_MAX} characters."})
+    return name
+
+
+def _clean_dose(dose: str | None) -> str | None:
+    dose = " ".join((dose or "").split())
+    if len(dose) > scales.DOSE_MAX:
+        raise ValidationError({"dose": f"A dose of up to {scales.DOSE_MAX} characters."})
+    return dose or None
+
+
+def _set_name(key: crypto.DataKey, row, name: str, dose: str | None = None) -> None:
+    row.name_ct = key.encrypt_text(name, table=f"{row.TABLE}.name_ct", row_id=row.id)
+    if isinstance(row, Medication):
+        row.dose_ct = None if dose is None else key.encrypt_text(dose, table=f"{row.TABLE}.dose_ct",
+                                                                 row_id=row.id)
+
+
+def add_item(user: User, kind: str, name: str, dose: str | None = None, catalog: Catalog | None = None):
+    """Start tracking a symptom, tag or medication. A name already tracked (and not archived) is refused."""
+    model = KINDS[kind]
+    singular = kind.rstrip("s")
+    name = _clean_name(name, singular)
+    catalog = catalog or load_catalog(user)
+    for item in getattr(catalog, kind):
+        if item.name.casefold() == name.casefold():
+            if item.archived:
+                raise ValidationError({"name": f"You archived “{name}” earlier: restore it instead."})
+            raise ValidationError({"name": f"You already track “{name}”."})
+    row = model(id=uuid.uuid4(), owner_id=user.id, archived=False)
+    _set_name(data_key_for(user), row, name, _clean_dose(dose) if kind == "medications" else None)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def rename_item(user: User, row, name: str, dose: str | None = None, *, keep_dose: bool = False) -> None:
+    """Rename a tracked item; past check-ins show the new name."""
+    kind = row.TABLE
+    name = _clean_name(name, kind.rstrip("s"))
+    key = data_key_for(user)
+    for item in getattr(load_catalog(user), kind):
+        if item.id != row.id and not item.archived and item.name.casefold() == name.casefold():
+            raise ValidationError({"name": f"You already track “{name}”."})
+    if isinstance(row, Medication) and keep_dose:
+        dose = _decrypt_name(key, row, "dose_ct")
+    _set_name(key, row, name, _clean_dose(dose) if isinstance(row, Medication) else None)
+
+
+def set_archived(row, archived: bool) -> None:
+    """Archive (stop offering on new check-ins) or restore a tracked item; history keeps it."""
+    row.archived = archived
+
+
+def seed_catalog(user: User) -> None:
+    """Give a new member a few common tags so the first check-in is not empty."""
+    key = data_key_for(user)
+    for name in DEFAULT_TAGS:
+        row = Tag(id=uuid.uuid4(), owner_id=user.id, archived=False)
+        _set_name(key, row, name)
+        db.session.add(row)
+    db.session.flush()

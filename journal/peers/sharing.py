@@ -1,0 +1,210 @@
+"""Entry-by-entry sharing with peers: the peer access rule, the Peers feed and what a peer sees of an entry.
+
+A connected, non-blocked peer sees a check-in its author shared with peers. With "keep my note private"
+they see the scores and symptoms only: no note, no tags, no medications. Everything is decided on each
+request from the rows as they are, so unsharing, disconnecting or blocking takes effect at once.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, func, or_, select, tuple_
+from sqlalchemy.orm import aliased
+
+from journal import crypto
+from journal.auth.models import User
+from journal.auth.services import data_key_for_owner
+from journal.entries import services as entries
+from journal.entries import tracking
+from journal.entries.models import Checkin, Medication, Symptom, Tag
+from journal.extensions import db, utcnow
+from journal.peers import connections, profiles
+from journal.peers.conditions import REACTIONS
+from journal.peers.models import (
+    HiddenEntry,
+    PeerBlock,
+    PeerComment,
+    PeerConnection,
+    PeerProfile,
+    PeerReaction,
+    Suspension,
+)
+from journal.security import EntryAccess, entry_access_rule
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 20
+
+
+def peer_may_see(viewer_id: int, checkin: Checkin) -> bool:
+    """One query: connected, both taking part, no block either way, not hidden by a moderator, author
+    not suspended. (The caller has checked that the entry is shared with peers.)"""
+    low, high = connections.pair(viewer_id, checkin.owner_id)
+    owner_profile, viewer_profile = aliased(PeerProfile), aliased(PeerProfile)
+    owner = aliased(User)
+    now = utcnow()
+    return bool(db.session.scalar(select(exists().where(
+        PeerConnection.user_low == low, PeerConnection.user_high == high, PeerConnection.status == "accepted",
+        exists().where(owner_profile.user_id == checkin.owner_id, owner_profile.enabled),
+        exists().where(viewer_profile.user_id == viewer_id, viewer_profile.enabled),
+        exists().where(owner.id == checkin.owner_id, owner.role == "member"),
+        ~exists().where(or_((PeerBlock.blocker_id == low) & (PeerBlock.blocked_id == high),
+                            (PeerBlock.blocker_id == high) & (PeerBlock.blocked_id == low))),
+        ~exists().where(HiddenEntry.checkin_id == checkin.id),
+        ~exists().where(Suspension.user_id == checkin.owner_id,
+                        or_(Suspension.until.is_(None), Suspension.until > now)),
+    ))))
+
+
+@entry_access_rule
+def peer_rule(viewer, checkin) -> EntryAccess | None:
+    """Peers: a connected member sees an entry shared with peers (without the note when it is hidden)."""
+    if not checkin.share_peers or getattr(viewer, "role", None) != "member":
+        return None
+    if not peer_may_see(viewer.id, checkin):
+        return None
+    return EntryAccess("peer", see_note=not checkin.hide_note_from_peers, may_comment=True)
+
+
+# --- What a peer sees -------------------------------------------------------------------------------
+
+
+@dataclass
+class PeerEntry:
+    """A check-in as its viewer may see it, with its author's card and the support it received."""
+
+    entry: entries.CheckinView
+    author: profiles.PeerCard
+    relation: str  # owner | peer
+    note_hidden: bool
+    reactions: dict[str, int] = field(default_factory=dict)
+    mine: set[str] = field(default_factory=set)
+    comment_count: int = 0
+
+    @property
+    def reaction_list(self) -> list[tuple[str, str, int, bool]]:
+        return [(kind, label, self.reactions.get(kind, 0), kind in self.mine) for kind, label in REACTIONS.items()]
+
+
+def _names(checkins: list[Checkin]) -> dict[int, tracking.Catalog]:
+    """Decrypt only the symptom, tag and medication names these entries use, per owner (3 queries)."""
+    wanted: set[uuid.UUID] = set()
+    payloads = {}
+    for checkin in checkins:
+        payload = entries.decrypt_payload(data_key_for_owner(checkin.owner_id), checkin)
+        payloads[checkin.id] = payload
+        if payload:
+            wanted.update(uuid.UUID(k) for k in payload["symptoms"])
+            wanted.update(uuid.UUID(t) for t in payload["tags"])
+            wanted.update(uuid.UUID(m) for m, _ in payload["meds"])
+    groups: dict[int, dict[str, list]] = defaultdict(lambda: {"symptoms": [], "tags": [], "medications": []})
+    for model, group in ((Symptom, "symptoms"), (Tag, "tags"), (Medication, "medications")):
+        if not wanted:
+            break
+        for row in db.session.scalars(select(model).where(model.id.in_(wanted))):
+            try:
+                name = data_key_for_owner(row.owner_id).decrypt_text(row.name_ct, table=f"{row.TABLE}.name_ct",
+                                                                    row_id=row.id)
+            except crypto.DecryptionError:
+                log.warning("could not decrypt %s %s", row.TABLE, row.id)
+                name = "(unreadable)"
+            groups[row.owner_id][group].append(tracking.CatalogItem(row.id, name, row.archived))
+    return {owner: tracking.Catalog(**g) for owner, g in groups.items()}
+
+
+def _shown(view: entries.CheckinView, relation: str, hide_note: bool) -> entries.CheckinView:
+    if relation == "peer" and hide_note:
+        view.note, view.tags, view.medications = "", [], []
+    return view
+
+
+def _cards(owner_ids: set[int]) -> dict[int, profiles.PeerCard]:
+    rows = db.session.execute(select(User, PeerProfile).join(PeerProfile, PeerProfile.user_id == User.id)
+                              .where(User.id.in_(owner_ids)))
+    return {user.id: profiles.card(user, profile) for user, profile in rows}
+
+
+def _support(viewer_id: int, items: list[PeerEntry]) -> None:
+    """Fill reaction counts, my reactions and comment counts for a page of entries (3 queries)."""
+    ids = [item.entry.id for item in items]
+    if not ids:
+        return
+    by_id = {item.entry.id: item for item in items}
+    blocked = connections.blocked_ids_query(viewer_id)
+    for checkin_id, kind, count in db.session.execute(
+            select(PeerReaction.checkin_id, PeerReaction.kind, func.count())
+            .where(PeerReaction.checkin_id.in_(ids), PeerReaction.user_id.not_in(blocked))
+            .group_by(PeerReaction.checkin_id, PeerReaction.kind)):
+        by_id[checkin_id].reactions[kind] = count
+    for checkin_id, kind in db.session.execute(select(PeerReaction.checkin_id, PeerReaction.kind).where(
+            PeerReaction.checkin_id.in_(ids), PeerReaction.user_id == viewer_id)):
+        by_id[checkin_id].mine.add(kind)
+    for checkin_id, count in db.session.execute(
+            select(PeerComment.checkin_id, func.count()).where(
+                PeerComment.checkin_id.in_(ids), PeerComment.hidden_at.is_(None),
+                PeerComment.author_id.not_in(blocked)).group_by(PeerComment.checkin_id)):
+        by_id[checkin_id].comment_count = count
+
+
+def entry_for(viewer: User, checkin: Checkin, access: EntryAccess) -> PeerEntry:
+    """One check-in for the peer entry page, shaped by the viewer's access."""
+    catalog = _names([checkin]).get(checkin.owner_id) or tracking.Catalog([], [], [])
+    view = entries.view_of(checkin, data_key_for_owner(checkin.owner_id), catalog)
+    hide = not access.see_note
+    author = _cards({checkin.owner_id}).get(checkin.owner_id) or placeholder_card(checkin.owner_id)
+    item = PeerEntry(_shown(view, access.relation, hide), author, access.relation, hide and access.relation == "peer")
+    _support(viewer.id, [item])
+    return item
+
+
+def placeholder_card(user_id: int) -> profiles.PeerCard:
+    user = db.session.get(User, user_id)
+    name = user.display_name if user else "A former member"
+    return profiles.PeerCard(uuid.UUID(int=0), name, profiles.initials(name), profiles.default_colour(user_id))
+
+
+@dataclass
+class FeedPage:
+    items: list[PeerEntry]
+    next_cursor: str | None
+
+
+def feed(viewer: User, cursor: str | None = None, limit: int = PAGE_SIZE) -> FeedPage:
+    """Entries my connections shared with peers, newest first, keyset-paginated (ValueError: bad cursor)."""
+    now = utcnow()
+    query = (
+        select(Checkin)
+        .join(PeerProfile, PeerProfile.user_id == Checkin.owner_id)
+        .join(User, User.id == Checkin.owner_id)
+        .where(Checkin.owner_id.in_(connections.connected_ids_query(viewer.id)), Checkin.share_peers,
+               PeerProfile.enabled, User.role == "member",
+               Checkin.owner_id.not_in(connections.blocked_ids_query(viewer.id)),
+               Checkin.owner_id.not_in(connections.suspended_ids_query(now)),
+               ~exists().where(HiddenEntry.checkin_id == Checkin.id))
+    )
+    if cursor:
+        at, checkin_id = entries.decode_cursor(cursor)
+        query = query.where(tuple_(Checkin.occurred_at, Checkin.id) < tuple_(at, checkin_id))
+    rows = db.session.scalars(query.order_by(Checkin.occurred_at.desc(), Checkin.id.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    catalogs = _names(rows)
+    cards = _cards({row.owner_id for row in rows})
+    items = []
+    for row in rows:
+        view = entries.view_of(row, data_key_for_owner(row.owner_id),
+                               catalogs.get(row.owner_id) or tracking.Catalog([], [], []))
+        items.append(PeerEntry(_shown(view, "peer", row.hide_note_from_peers), cards[row.owner_id], "peer",
+                               row.hide_note_from_peers))
+    _support(viewer.id, items)
+    return FeedPage(items, entries.encode_cursor(rows[-1]) if more else None)
+
+
+def set_shared(checkin: Checkin, share: bool, hide_note: bool | None = None) -> None:
+    """The author shares an entry with peers or stops sharing (effective on the next request)."""
+    checkin.share_peers = share
+    if hide_note is not None:
+        checkin.hide_note_from_peers = hide_note
+    checkin.updated_at = utcnow()

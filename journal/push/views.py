@@ -1,0 +1,121 @@
+"""The Reminders page: settings (no JavaScript needed), pause, devices, and a test notification."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from journal.entries.timekeeping import local_datetime
+from journal.entries.validation import ValidationError
+from journal.extensions import db, utcnow
+from journal.forms import ActionForm
+from journal.push import bp, nudges, services, subscriptions
+from journal.push.forms import PauseForm, RemindersForm
+from journal.push.models import PushSubscription
+from journal.security import own_or_404
+
+
+def _form_from(settings) -> RemindersForm:
+    times = list(nudges.parse_times(settings.times or "")) + [None, None, None]
+    return RemindersForm(enabled=settings.enabled, time1=times[0], time2=times[1], time3=times[2],
+                         days=[nudges.DAY_NAMES[d] for d in sorted(nudges.mask_days(settings.days))],
+                         timezone=settings.timezone, quiet_start=settings.quiet_start,
+                         quiet_end=settings.quiet_end, skip_if_checked_in=settings.skip_if_checked_in)
+
+
+def _page(form: RemindersForm | None = None):
+    settings = services.settings_for(current_user)
+    now = utcnow()
+    key, version = subscriptions.vapid_public_key()
+    subs = subscriptions.list_subscriptions(current_user)
+    schedule = services.schedule_of(settings)
+    paused = settings.paused_until if settings.paused_until and settings.paused_until > now else None
+    backoff = services.current_backoff(settings) if current_user.is_member else nudges.Backoff()
+    form = form or _form_from(settings)
+    next_at = nudges.next_due_after(schedule, max(now, paused or now))
+    return render_template(
+        "push/reminders.html", form=form, pause_form=PauseForm(), action_form=ActionForm(), settings=settings,
+        devices=subs, vapid_key=key, vapid_version=version, paused=paused,
+        paused_day=paused and local_datetime(paused, settings.timezone),
+        next_local=next_at and local_datetime(next_at, settings.timezone), tz=settings.timezone,
+        backoff_message=nudges.backoff_message(backoff),
+    ), 400 if form.errors else 200
+
+
+@bp.get("/reminders")
+@login_required
+def reminders():
+    return _page()
+
+
+@bp.post("/reminders")
+@login_required
+def save():
+    form = RemindersForm()
+    if not current_user.is_member:
+        return redirect(url_for("push.reminders"))
+    if form.validate_on_submit():
+        body = {
+            "enabled": form.enabled.data,
+            "times": [t.strftime("%H:%M") for t in (form.time1.data, form.time2.data, form.time3.data) if t],
+            "days": list(form.days.data or []),
+            "timezone": form.timezone.data,
+            "quiet_hours": ({"start": form.quiet_start.data.strftime("%H:%M"),
+                             "end": form.quiet_end.data.strftime("%H:%M")} if form.quiet_start.data else None),
+            "skip_if_checked_in": form.skip_if_checked_in.data,
+        }
+        try:
+            services.update_settings(current_user, services.parse_settings(body), utcnow())
+        except ValidationError as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                field = getattr(form, name.split("[")[0].split(".")[0], None) or form.time1
+                field.errors = [*field.errors, message]
+        else:
+            db.session.commit()
+            flash("Reminder settings saved.", "success")
+            return redirect(url_for("push.reminders"))
+    return _page(form)
+
+
+@bp.post("/reminders/pause")
+@login_required
+def pause():
+    form = PauseForm()
+    if current_user.is_member and form.validate_on_submit():
+        services.update_settings(current_user, {"pause_days": form.days.data}, utcnow())
+        db.session.commit()
+        flash("Reminders are paused. Take care of yourself.", "success")
+    return redirect(url_for("push.reminders"))
+
+
+@bp.post("/reminders/resume")
+@login_required
+def resume():
+    if current_user.is_member and ActionForm().validate_on_submit():
+        services.update_settings(current_user, {"pause_days": 0}, utcnow())
+        db.session.commit()
+        flash("Reminders are back on.", "success")
+    return redirect(url_for("push.reminders"))
+
+
+@bp.post("/reminders/test")
+@login_required
+def send_test():
+    if ActionForm().validate_on_submit():
+        try:
+            count = services.enqueue_test(current_user, origin=request.host_url.rstrip("/"), now=utcnow())
+        except services.PushError as exc:
+            flash(exc.message, "info")
+        else:
+            db.session.commit()
+            flash(f"A test notification is on its way to {count} device{'s' if count != 1 else ''}.", "success")
+    return redirect(url_for("push.reminders"))
+
+
+@bp.post("/reminders/devices/<sub_id>/delete")
+@login_required
+def remove_device(sub_id):
+    sub = own_or_404(PushSubscription, sub_id)
+    if ActionForm().validate_on_submit():
+        subscriptions.unsubscribe(sub)
+        db.session.commit()
+        flash("That device will no longer get notifications.", "success")
+    return redirect(url_for("push.reminders"))

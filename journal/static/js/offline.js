@@ -1,0 +1,623 @@
+// Offline check-ins: an encrypted IndexedDB queue that replays into the API exactly once.
+// The core (PJQueue) runs in pages and in the service worker (Background Sync); the page part below it
+// saves check-in forms through the API, queues them when there is no connection, and shows the queue.
+// Without JavaScript (or without IndexedDB/WebCrypto) the forms post as usual.
+(function (global) {
+  "use strict";
+
+  var DB_NAME = "pj-offline";
+  var LOCK = "pj-offline-queue";
+  var SYNC_TAG = "pj-checkins";
+  var POST_TIMEOUT_MS = 15000;
+  var BACKOFF_BASE_MS = 30000;
+  var BACKOFF_MAX_MS = 3600000;
+  var UNREADABLE = "This saved check-in can no longer be read on this device.";
+  var urls = { checkins: "/api/v1/checkins", csrf: "/api/v1/csrf-token" };
+  var encoder = new TextEncoder();
+  var decoder = new TextDecoder();
+  var dbPromise = null;
+  var localLock = Promise.resolve();
+  var listeners = [];
+  var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(LOCK) : null;
+
+  var supported = !!(global.indexedDB && global.crypto && global.crypto.subtle && global.fetch);
+
+  // --- IndexedDB: store "queue" (one record per check-in, keyed by its Idempotency-Key) and "meta"
+  // ("key": the non-extractable AES-GCM key; "account": the account last seen signed in here).
+  function openDb() {
+    if (dbPromise) return dbPromise;
+    dbPromise = new Promise(function (resolve, reject) {
+      var req = global.indexedDB.open(DB_NAME, 1);
+      req.onupgradeneeded = function () {
+        req.result.createObjectStore("queue", { keyPath: "id" });
+        req.result.createObjectStore("meta");
+      };
+      req.onsuccess = function () {
+        var db = req.result;
+        db.onversionchange = function () { db.close(); dbPromise = null; };
+        db.onclose = function () { dbPromise = null; };
+        resolve(db);
+      };
+      req.onerror = function () { dbPromise = null; reject(req.error); };
+    });
+    return dbPromise;
+  }
+
+  // Run `work(store)` in one transaction; resolves with its request's result once committed.
+  function withStore(name, mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(name, mode);
+        var out = work(tx.objectStore(name));
+        tx.oncomplete = function () { resolve(out instanceof IDBRequest ? out.result : out); };
+        tx.onerror = tx.onabort = function () { reject(tx.error || new Error("IndexedDB transaction failed")); };
+      });
+    });
+  }
+
+  function all() { return withStore("queue", "readonly", function (s) { return s.getAll(); }); }
+  function put(item) { return withStore("queue", "readwrite", function (s) { return s.put(item); }); }
+  function remove(id) { return withStore("queue", "readwrite", function (s) { return s.delete(id); }); }
+  function meta(key) { return withStore("meta", "readonly", function (s) { return s.get(key); }); }
+
+  function rememberAccount(account) {
+    if (!account) return Promise.resolve();
+    return withStore("meta", "readwrite", function (s) { return s.put(String(account), "account"); });
+  }
+
+  // --- Encryption: AES-GCM-256 with a key the page cannot export, bound to the item's id (AAD).
+  function queueKey() {
+    return meta("key").then(function (key) {
+      if (key) return key;
+      return global.crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"])
+        .then(function (fresh) {
+          // add, not put: if another tab or the worker made a key meanwhile, keep theirs.
+          return withStore("meta", "readwrite", function (s) { return s.add(fresh, "key"); })
+            .then(function () { return fresh; }, function () { return meta("key"); });
+        });
+    });
+  }
+
+  function encrypt(id, body) {
+    return queueKey().then(function (key) {
+      var iv = global.crypto.getRandomValues(new Uint8Array(12));
+      return global.crypto.subtle.encrypt({ name: "AES-GCM", iv: iv, additionalData: encoder.encode(id) }, key,
+        encoder.encode(JSON.stringify(body))).then(function (data) { return { iv: iv, data: data }; });
+    });
+  }
+
+  function decrypt(item) {
+    return meta("key").then(function (key) {
+      if (!key) throw new Error("no key");
+      return global.crypto.subtle.decrypt({ name: "AES-GCM", iv: item.iv, additionalData: encoder.encode(item.id) },
+        key, item.data);
+    }).then(function (plain) { return JSON.parse(decoder.decode(plain)); });
+  }
+
+  function uuid() {
+    if (global.crypto.randomUUID) return global.crypto.randomUUID();
+    var b = global.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  // --- Talking to the server.
+  function timedFetch(url, init) {
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, POST_TIMEOUT_MS) : null;
+    if (controller) init.signal = controller.signal;
+    return global.fetch(url, init).then(function (response) {
+      clearTimeout(timer);
+      return response;
+    }, function (error) { clearTimeout(timer); throw error; });
+  }
+
+  // A fresh CSRF token and the signed-in account; {loggedOut: true} when nobody is; rejects when offline.
+  function session() {
+    return timedFetch(urls.csrf, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      if (response.status === 401) return { loggedOut: true };
+      if (!response.ok) throw new Error("csrf-token answered " + response.status);
+      return response.json().then(function (json) { return { token: json.csrf_token, account: json.account }; });
+    });
+  }
+
+  function post(body, id, token) {
+    return timedFetch(urls.checkins, {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": id, "X-CSRFToken": token },
+      body: JSON.stringify(body),
+    });
+  }
+
+  // Worth retrying later: timeouts, rate limits, server trouble, a concurrent duplicate, a stale token.
+  function transient(status, code) {
+    return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500 ||
+      (status === 400 && code === "csrf_failed");
+  }
+
+  function retryAfterMs(response) {
+    var value = response.headers.get("Retry-After");
+    if (!value) return 0;
+    var seconds = Number(value);
+    if (!isNaN(seconds)) return seconds * 1000;
+    var at = Date.parse(value);
+    return isNaN(at) ? 0 : Math.max(0, at - Date.now());
+  }
+
+  function reschedule(item, floorMs) {
+    item.attempts = (item.attempts || 0) + 1;
+    var delay = Math.min(BACKOFF_BASE_MS * Math.pow(2, item.attempts - 1), BACKOFF_MAX_MS);
+    delay = Math.max(delay * (0.8 + Math.random() * 0.4), floorMs || 0);
+    item.nextAttemptAt = Date.now() + delay;
+    return put(item);
+  }
+
+  function markFailed(item, status, error) {
+    item.state = "failed";
+    item.error = { status: status, code: error.code || "", message: error.message || "The server refused it.",
+                   fields: error.fields || {} };
+    return put(item);
+  }
+
+  // Send one item. Resolves "sent" | "retry" | "failed" | "stop-offline" | "stop-login".
+  function send(item, token) {
+    return decrypt(item).then(function (body) {
+      return post(body, item.id, token).then(function (response) {
+        // 2xx: created, or the first result of an earlier attempt. 404: it was created, then deleted.
+        if ((response.status >= 200 && response.status < 300) || response.status === 404) {
+          return remove(item.id).then(function () { return "sent"; });
+        }
+        if (response.status === 401) return "stop-login";
+        return response.json().catch(function () { return null; }).then(function (payload) {
+          var error = (payload && payload.error) || {};
+          if (transient(response.status, error.code)) {
+            return reschedule(item, retryAfterMs(response)).then(function () { return "retry"; });
+          }
+          return markFailed(item, response.status, error).then(function () { return "failed"; });
+        });
+      }, function () { return "stop-offline"; });
+    }, function () {
+      return markFailed(item, 0, { code: "unreadable", message: UNREADABLE }).then(function () { return "failed"; });
+    });
+  }
+
+  function withLock(work) {
+    if (global.navigator && global.navigator.locks && global.navigator.locks.request) {
+      return global.navigator.locks.request(LOCK, work);
+    }
+    var run = localLock.then(work, work);
+    localLock = run.catch(function () {});
+    return run;
+  }
+
+  function summarize(items, account, extra) {
+    var summary = { waiting: 0, held: 0, failed: [], nextAttemptAt: null, total: items.length };
+    items.forEach(function (item) {
+      if (item.state === "failed") summary.failed.push(item);
+      else if (account && item.account && item.account !== account) summary.held += 1;
+      else {
+        summary.waiting += 1;
+        if (item.nextAttemptAt && (!summary.nextAttemptAt || item.nextAttemptAt < summary.nextAttemptAt)) {
+          summary.nextAttemptAt = item.nextAttemptAt;
+        }
+      }
+    });
+    summary.failed.sort(function (a, b) { return a.savedAt - b.savedAt; });
+    return Object.assign(summary, extra || {});
+  }
+
+  function status() {
+    return Promise.all([all(), meta("account")]).then(function (r) { return summarize(r[0], r[1]); });
+  }
+
+  // Replay what is due (all waiting items with force), oldest first, into the signed-in account only.
+  function replay(options) {
+    options = options || {};
+    return withLock(function () {
+      var outcome = { sent: 0, offline: false, needsLogin: false, retryLater: false };
+      return all().then(function (items) {
+        var now = Date.now();
+        var due = items.filter(function (item) {
+          return item.state === "waiting" && (options.force || !item.nextAttemptAt || item.nextAttemptAt <= now);
+        }).sort(function (a, b) { return a.savedAt - b.savedAt; });
+        if (!due.length) return null;
+        return session().then(function (current) {
+          if (current.loggedOut) { outcome.needsLogin = true; return null; }
+          return rememberAccount(current.account).then(function () {
+            return due.reduce(function (chain, item) {
+              return chain.then(function (stopped) {
+                if (stopped) return true;
+                if (item.account && item.account !== current.account) return false;  // held for its owner
+                return send(item, current.token).then(function (result) {
+                  if (result === "sent") outcome.sent += 1;
+                  if (result === "retry") outcome.retryLater = true;
+                  if (result === "stop-offline") outcome.offline = true;
+                  if (result === "stop-login") outcome.needsLogin = true;
+                  return result.indexOf("stop-") === 0;
+                });
+              });
+            }, Promise.resolve(false));
+          });
+        }, function () { outcome.offline = true; });
+      }).then(function () {
+        if (outcome.offline || outcome.needsLogin) outcome.retryLater = true;
+        return status();
+      }).then(function (summary) { return Object.assign(summary, outcome); });
+    }).then(function (summary) { changed(); return summary; });
+  }
+
+  function enqueue(body, options) {
+    var id = (options && options.id) || uuid();
+    return Promise.all([encrypt(id, body), meta("account")]).then(function (r) {
+      var item = { id: id, account: (options && options.account) || r[1] || null, savedAt: Date.now(),
+                   iv: r[0].iv, data: r[0].data, attempts: 0, nextAttemptAt: 0, state: "waiting", error: null };
+      return put(item).then(function () { changed(); return item; });
+    });
+  }
+
+  function discard(id) { return remove(id).then(changed); }
+
+  function read(id) {
+    return withStore("queue", "readonly", function (s) { return s.get(id); }).then(function (item) {
+      return item ? decrypt(item) : null;
+    });
+  }
+
+  // Logout: the key and every queued check-in go. Clearing (rather than deleting the database) cannot
+  // be blocked by another tab's open connection.
+  function wipe() {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(["queue", "meta"], "readwrite");
+        tx.objectStore("queue").clear();
+        tx.objectStore("meta").clear();
+        tx.oncomplete = function () { resolve(); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+      });
+    }).then(changed);
+  }
+
+  function changed() {
+    if (channel) channel.postMessage("changed");
+    listeners.forEach(function (listener) { try { listener(); } catch (e) { /* a listener's own bug */ } });
+  }
+
+  function onChange(listener) {
+    listeners.push(listener);
+    if (channel) channel.addEventListener("message", function () { listener(); });
+  }
+
+  global.PJQueue = {
+    supported: supported, urls: urls, syncTag: SYNC_TAG, uuid: uuid, enqueue: enqueue, replay: replay,
+    status: status, discard: discard, read: read, wipe: wipe, onChange: onChange, session: session, post: post,
+    transient: transient, rememberAccount: rememberAccount,
+  };
+
+  if (typeof document === "undefined" || !global.document) return;  // the service worker stops here
+
+  // --- The page ------------------------------------------------------------------------------------
+  var script = document.currentScript;
+  var data = (script && script.dataset) || {};
+  urls.checkins = data.checkins || urls.checkins;
+  urls.csrf = data.csrf || urls.csrf;
+  var NOTICE_KEY = "pj-notice";
+  var SAVED_FULL = "Check-in saved. Thank you for taking a moment for yourself.";
+  var SAVED_QUICK = "Noted. That counts — well done for checking in.";
+  var SAVED_HERE = "Saved on this device. It will sync by itself when you’re back online.";
+  var box = null;
+  var timer = null;
+  var lastClicked = null;
+  var revealed = {};
+  var needsLogin = false;  // the last replay found nobody signed in
+
+  function plural(n, one, many) { return n === 1 ? one : n + " " + many; }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function statusBox() {
+    if (box) return box;
+    var main = document.getElementById("main") || document.body;
+    box = el("div", "sync-status");
+    box.id = "pj-sync-status";
+    box.setAttribute("role", "status");
+    box.appendChild(el("div", "sync-notice"));
+    box.appendChild(el("div", "sync-queue"));
+    var banner = main.querySelector(".offline-banner");
+    main.insertBefore(box, banner ? banner.nextSibling : main.firstChild);
+    return box;
+  }
+
+  function notice(text, kind) {
+    var slot = statusBox().querySelector(".sync-notice");
+    slot.textContent = "";
+    if (text) {
+      slot.appendChild(el("p", "flash flash-" + (kind || "success"), text));
+      box.classList.remove("is-empty");
+    }
+  }
+
+  function when(ms) {
+    var d = new Date(ms);
+    try {
+      return d.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" });
+    } catch (e) { return d.toLocaleString(); }
+  }
+
+  function describe(body) {
+    var parts = [];
+    if (body.mood != null) parts.push("Mood " + body.mood + "/5");
+    if (body.energy != null) parts.push("energy " + body.energy + "/5");
+    if (body.pain != null) parts.push("pain " + body.pain + "/4");
+    if (body.sleep_hours != null && body.sleep_hours !== "") parts.push("slept " + body.sleep_hours + " h");
+    return parts.join(", ") + (body.note ? ". Note: " + body.note : "");
+  }
+
+  function render(summary) {
+    var slot = statusBox().querySelector(".sync-queue");
+    slot.textContent = "";
+    var online = navigator.onLine !== false;
+    if (summary.needsLogin !== undefined) needsLogin = summary.needsLogin && !data.account;
+    if (summary.waiting) {
+      var p = el("p", "sync-waiting", plural(summary.waiting, "1 check-in waiting to sync.", "check-ins waiting to sync."));
+      var why = !online ? " Saved on this device; it will sync when you’re back online."
+        : needsLogin ? " Saved on this device; log in to sync." : " Saved on this device.";
+      p.appendChild(document.createTextNode(why));
+      if (online && !needsLogin) {
+        var now = el("button", "button small", "Sync now");
+        now.type = "button";
+        now.addEventListener("click", function () { sync({ force: true }); });
+        p.appendChild(document.createTextNode(" "));
+        p.appendChild(now);
+      }
+      slot.appendChild(p);
+    }
+    if (summary.held) {
+      slot.appendChild(el("p", "hint", plural(summary.held, "1 check-in", "check-ins") + " saved on this device " +
+        "by another account will sync when that account logs in here again."));
+    }
+    summary.failed.forEach(function (item) {
+      var error = item.error || {};
+      var fields = Object.keys(error.fields || {}).map(function (k) { return error.fields[k]; });
+      var row = el("div", "sync-failed flash flash-error");
+      row.appendChild(el("p", "", "A check-in saved " + when(item.savedAt) + " could not be added to your journal: " +
+        (error.message || "the server refused it.") + (fields.length ? " " + fields.join(" ") : "")));
+      var actions = el("p", "actions");
+      var show = el("button", "button small", "Show what I wrote");
+      show.type = "button";
+      show.addEventListener("click", function () {
+        read(item.id).then(function (body) { return body ? describe(body) : UNREADABLE; }, function () {
+          return UNREADABLE;
+        }).then(function (text) {
+          revealed[item.id] = text;  // kept across re-renders (another tab may change the queue meanwhile)
+          show.replaceWith(el("span", "sync-copy", text));
+        });
+      });
+      var drop = el("button", "button small danger", "Discard");
+      drop.type = "button";
+      drop.addEventListener("click", function () {
+        if (global.confirm("Discard this check-in? It has not been saved to your journal.")) discard(item.id);
+      });
+      actions.appendChild(revealed[item.id] ? el("span", "sync-copy", revealed[item.id]) : show);
+      actions.appendChild(drop);
+      row.appendChild(actions);
+      slot.appendChild(row);
+    });
+    box.classList.toggle("is-empty", !summary.waiting && !summary.held && !summary.failed.length &&
+      !box.querySelector(".sync-notice").firstChild);
+    clearTimeout(timer);
+    if (summary.waiting && summary.nextAttemptAt && online) {
+      timer = setTimeout(sync, Math.min(Math.max(summary.nextAttemptAt - Date.now(), 1000), 600000));
+    }
+  }
+
+  function refresh(extra) {
+    return status().then(function (summary) { render(Object.assign(summary, extra || {})); }, function () {});
+  }
+
+  function sync(options) {
+    if (navigator.onLine === false) return refresh();
+    return replay(options).then(render, function () { return refresh(); });
+  }
+
+  function registerSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) return registration.sync.register(SYNC_TAG);
+      return null;
+    }).catch(function () { /* no Background Sync here: `online` and app start replay instead */ });
+  }
+
+  // --- Saving the check-in forms
+  function pathOf(url) {
+    try { return new URL(url, location.href).pathname; } catch (e) { return ""; }
+  }
+
+  function formKind(form) {
+    var path = pathOf(form.getAttribute("action") || location.href);
+    if (form.method.toLowerCase() !== "post") return null;
+    if (path === data.form) return "full";
+    if (path === data.quick) return "quick";
+    if (data.logout && path === data.logout) return "logout";
+    return null;
+  }
+
+  function number(value) {
+    if (value === "" || value == null) return null;
+    var n = Number(value);
+    return isFinite(n) ? n : value;  // not a number: let the server say what is wrong with it
+  }
+
+  function localInstant(day, time) {
+    // The form's day and time are in the browser's zone, which app.js put in the timezone field.
+    var today = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    day = day || today.getFullYear() + "-" + pad(today.getMonth() + 1) + "-" + pad(today.getDate());
+    var instant = new Date(day + "T" + (time || "12:00"));
+    return isNaN(instant.getTime()) ? null : instant.toISOString();
+  }
+
+  // The API's JSON for the full form: the same mapping as entries/validation.py raw_from_form.
+  function fullBody(form) {
+    var f = form.elements;
+    var value = function (name) { var field = f.namedItem(name); return field ? field.value : ""; };
+    var checked = function (name) { var field = f.namedItem(name); return !!(field && field.checked); };
+    var body = {
+      mood: number(value("mood")), energy: number(value("energy")), pain: number(value("pain")),
+      sleep_hours: number(value("sleep_hours")), note: value("note"), symptoms: [], tags: [], medications: [],
+      audience: { peers: checked("share_peers"), clinicians: checked("share_clinicians"),
+                  hide_note_from_peers: checked("hide_note_from_peers") },
+    };
+    if (value("timezone")) body.timezone = value("timezone");
+    Array.prototype.forEach.call(form.querySelectorAll("input:checked"), function (input) {
+      if (input.name.indexOf("sev-") === 0 && input.value !== "") {
+        body.symptoms.push({ id: input.name.slice(4), severity: number(input.value) });
+      } else if (input.name === "tag") {
+        body.tags.push(input.value);
+      } else if (input.name === "med") {
+        var dose = f.namedItem("dose-" + input.value);
+        body.medications.push({ id: input.value, dose: dose ? dose.value : "" });
+      }
+    });
+    // An earlier day or time if the member changed them; otherwise the moment they pressed Save (a check-in
+    // queued offline keeps the time it was made, not the time it synced).
+    var day = f.namedItem("day"), time = f.namedItem("time");
+    var moved = (day && day.value !== day.defaultValue) || (time && time.value !== time.defaultValue);
+    body.occurred_at = (moved && localInstant(day && day.value, time && time.value)) || new Date().toISOString();
+    return body;
+  }
+
+  function quickBody(form, submitter) {
+    var zone = form.elements.namedItem("timezone");
+    var body = { mood: number(submitter && submitter.value), occurred_at: new Date().toISOString() };
+    if (zone && zone.value) body.timezone = zone.value;
+    return body;
+  }
+
+  function native(form, submitter) {
+    if (submitter && submitter.name) {
+      var hidden = el("input");
+      hidden.type = "hidden";
+      hidden.name = submitter.name;
+      hidden.value = submitter.value;
+      form.appendChild(hidden);
+    }
+    HTMLFormElement.prototype.submit.call(form);  // no submit event: not intercepted again
+  }
+
+  function setBusy(form, busy) {
+    Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = busy; });
+    form.setAttribute("aria-busy", busy ? "true" : "false");
+  }
+
+  function pageToken() {
+    var tag = document.querySelector('meta[name="csrf-token"]');
+    if (tag && tag.content) return Promise.resolve(tag.content);
+    return session().then(function (s) { if (s.loggedOut) throw new Error("logged out"); return s.token; });
+  }
+
+  // Online: post it now with its Idempotency-Key. Resolves {saved, id} | {queue} | {refused, response}.
+  function postNow(body, id) {
+    return pageToken().then(function (token) { return post(body, id, token); }).then(function (response) {
+      if (response.ok) return response.json().then(function (json) { return { saved: true, id: json.id }; });
+      if (response.status === 401) return { queue: true };
+      return response.json().catch(function () { return null; }).then(function (payload) {
+        var error = (payload && payload.error) || {};
+        if (transient(response.status, error.code)) return { queue: true };
+        return { refused: true, error: error };
+      });
+    }, function () { return { queue: true }; });  // no answer: queue it; a replay returns the first result
+  }
+
+  function fieldError(form, message) {
+    var slot = form.querySelector(".js-offline-error") || el("p", "error js-offline-error");
+    slot.setAttribute("role", "alert");
+    slot.textContent = message;
+    form.insertBefore(slot, form.firstChild);
+  }
+
+  function save(form, kind, submitter) {
+    var body = kind === "quick" ? quickBody(form, submitter) : fullBody(form);
+    var hasToken = !!form.querySelector('input[name="csrf_token"]');
+    if (body.mood == null) {
+      if (navigator.onLine !== false && hasToken) return native(form, submitter);
+      return fieldError(form, kind === "quick" ? "Tap one of the faces to check in." : "Choose how your mood is.");
+    }
+    var id = uuid();
+    setBusy(form, true);
+    var attempt = navigator.onLine === false ? Promise.resolve({ queue: true }) : postNow(body, id);
+    return attempt.then(function (result) {
+      if (result.saved) {
+        try { sessionStorage.setItem(NOTICE_KEY, kind === "quick" ? SAVED_QUICK : SAVED_FULL); } catch (e) { /* private mode */ }
+        location.assign(kind === "quick" ? data.timeline : data.entry.replace("ENTRY", encodeURIComponent(result.id)));
+        return;
+      }
+      if (result.refused) {
+        setBusy(form, false);
+        // The page with a CSRF field can post itself and show the server's field messages in place.
+        if (hasToken) return native(form, submitter);
+        var error = result.error;
+        var fields = Object.keys(error.fields || {}).map(function (k) { return error.fields[k]; });
+        return fieldError(form, (error.message || "That could not be saved.") + (fields.length ? " " + fields.join(" ") : ""));
+      }
+      return enqueue(body, { id: id, account: data.account }).then(function () {
+        setBusy(form, false);
+        form.reset();
+        var stale = form.querySelector(".js-offline-error");
+        if (stale) stale.remove();
+        notice(SAVED_HERE);
+        registerSync();
+        refresh();
+        if (statusBox().scrollIntoView) statusBox().scrollIntoView({ block: "center" });
+      });
+    }).catch(function () {
+      setBusy(form, false);
+      notice("This check-in could not be saved on this device. Please try again.", "error");
+    });
+  }
+
+  function logout(form) {
+    status().then(function (summary) {
+      var unsynced = summary.total;
+      if (unsynced && !global.confirm(plural(unsynced, "1 check-in", "check-ins") + " on this device " +
+          (unsynced === 1 ? "has" : "have") + " not synced yet. Logging out deletes " +
+          (unsynced === 1 ? "it" : "them") + " from this device. Log out anyway?")) return false;
+      return wipe().then(function () { return true; });
+    }).catch(function () { return true; }).then(function (go) { if (go) native(form); });
+  }
+
+  if (!supported) return;  // e.g. plain http on a LAN address: no WebCrypto, so forms post as usual
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[type=submit], button:not([type])");
+    if (button) lastClicked = button;
+  }, true);
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var kind = formKind(form);
+    if (!kind || event.defaultPrevented) return;
+    event.preventDefault();
+    if (kind === "logout") return logout(form);
+    var submitter = event.submitter || (lastClicked && lastClicked.form === form ? lastClicked : null);
+    save(form, kind, submitter);
+  });
+
+  try {
+    var pending = sessionStorage.getItem(NOTICE_KEY);
+    if (pending) { sessionStorage.removeItem(NOTICE_KEY); notice(pending); }
+  } catch (e) { /* storage disabled */ }
+
+  onChange(function () { refresh(); });
+  global.addEventListener("online", function () { sync({ force: true }); });
+  global.addEventListener("offline", function () { refresh(); });
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") sync(); });
+  (data.account ? rememberAccount(data.account) : Promise.resolve()).catch(function () {}).then(function () {
+    return sync();  // app start
+  });
+})(typeof self !== "undefined" ? self : this);

@@ -1,0 +1,112 @@
+"""Browser fixtures for every feature: the app on a real server on 127.0.0.1 and one headless Chromium.
+
+- `live_app`: the Flask app behind the server (SQLite, rate limits off), for seeding and checking rows.
+- `live_server`: the server's base URL, e.g. "http://127.0.0.1:41234" (a secure context for Chromium).
+- `browser`: Debian's Chromium through Playwright, launched once for all of tests/browser/ (package scope:
+  Playwright's sync API keeps an asyncio loop running, so it must be gone before other tests' asyncio.run).
+- `browser_context`: a fresh profile per test (no cookies, caches or service workers), base_url set.
+- `member_page`: a page in a fresh profile, signed in through the login form as a new member;
+  `member_page.member` has `.email`, `.user_id`. Use `sign_in(context, live_app)` for more people.
+
+Locally the browser tests skip without /usr/bin/chromium; with CI=true they fail instead.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import threading
+from dataclasses import dataclass
+
+import pytest
+from werkzeug.serving import make_server
+
+from journal import create_app
+from journal.extensions import db
+from tests.conftest import PASSWORD, app_config, require_service
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+_emails = itertools.count(1)
+
+
+@pytest.fixture(scope="package")
+def live_app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("live")
+    # Many browser tests sign up and log in from 127.0.0.1: the per-IP limits would trip.
+    app = create_app(app_config(tmp, f"sqlite:///{tmp / 'journal.sqlite3'}", RATELIMIT_ENABLED=False))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="package")
+def live_server(live_app):
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in test output
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture(scope="package")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        require_service("Chromium", f"{CHROMIUM} is missing (apt-get install chromium, or `make browser`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_context(browser, live_server):
+    context = browser.new_context(base_url=live_server)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@dataclass
+class Member:
+    email: str
+    user_id: int
+
+
+def sign_in(context, live_app, *, display_name: str = "River", timezone: str = "UTC", role: str = "member"):
+    """Create an account directly, then log in through the real login form; returns (page, Member)."""
+    from journal.auth import services
+    from journal.entries.tracking import seed_catalog
+
+    email = f"browser{next(_emails)}-{os.getpid()}@example.org"
+    with live_app.app_context():
+        user = services.register(email=email, password=PASSWORD, display_name=display_name, role=role,
+                                 timezone=timezone)
+        if user.is_member:
+            seed_catalog(user)
+        db.session.commit()
+        member = Member(email=email, user_id=user.id)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert "/login" not in page.url, "logging in failed"
+    return page, member
+
+
+@pytest.fixture
+def member_page(browser_context, live_app):
+    page, member = sign_in(browser_context, live_app)
+    page.member = member
+    return page

@@ -1,0 +1,192 @@
+"""The push API: the VAPID key, registering devices (validated), listing and removing them (only my own),
+test notifications, snoozing, and reminder settings. Every answer is checked against the OpenAPI document."""
+from __future__ import annotations
+
+import base64
+
+import pytest
+from sqlalchemy import func, select
+
+from journal import crypto
+from journal.extensions import db
+from journal.push.models import PushJob, PushNotification, PushSubscription, ReminderSettings
+from tests.push.conftest import subscribe
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def test_vapid_public_key_is_public_and_matches_the_configured_key(app, client):
+    response = client.api("GET", "/api/v1/push/vapid-public-key")
+    assert response.status_code == 200
+    assert response.get_json() == {"key": crypto.vapid_public_key(app.config["VAPID_PRIVATE_KEY"]),
+                                   "version": app.config["VAPID_KEY_VERSION"]}
+
+
+def test_register_list_reregister_and_remove_a_device(app, members, push_service):
+    member = members.make()
+    device = push_service.new_device()
+    response = member.api("POST", "/api/v1/push/subscriptions", json=device.subscription(vapid_key_version=1),
+                          headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile"})
+    assert response.status_code == 201
+    created = response.get_json()
+    assert created["label"] == "Chrome on Android"
+    assert created["endpoint"] == device.endpoint and created["current"] is True
+    assert created["push_service"] == f"127.0.0.1:{push_service.port}"
+
+    again = member.api("POST", "/api/v1/push/subscriptions", json=device.subscription())
+    assert again.status_code == 200 and again.get_json()["id"] == created["id"]
+    second = subscribe(member, push_service.new_device())
+    listed = member.api("GET", "/api/v1/push/subscriptions").get_json()["items"]
+    assert [d["id"] for d in listed] == [created["id"], second["id"]]
+
+    assert member.api("DELETE", f"/api/v1/push/subscriptions/{created['id']}").status_code == 204
+    assert [d["id"] for d in member.api("GET", "/api/v1/push/subscriptions").get_json()["items"]] == [second["id"]]
+    # Turning on notifications also sets up reminders with gentle defaults, in the member's zone.
+    with app.app_context():
+        settings = db.session.get(ReminderSettings, member.user_id)
+        assert settings.times == "20:00" and settings.skip_if_checked_in and settings.next_due_at is not None
+
+
+def test_endpoints_and_keys_are_stored_encrypted(app, members, push_service):
+    member = members.make()
+    device = push_service.new_device()
+    subscribe(member, device)
+    with app.app_context():
+        row = db.session.scalar(select(PushSubscription))
+        assert device.endpoint.encode() not in row.secret
+        assert device.p256dh.encode() not in row.secret and device.token.encode() not in row.secret
+        assert row.endpoint_hash == crypto.hash_token(device.endpoint)
+
+
+def _valid(push_service):
+    return push_service.new_device().subscription()
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda s: {**s, "endpoint": "ftp://127.0.0.1/push/x"}, "endpoint"),
+    (lambda s: {**s, "endpoint": "https://push.attacker.example/x"}, "endpoint"),
+    (lambda s: {**s, "endpoint": "http://10.0.0.5:6379/"}, "endpoint"),
+    (lambda s: {**s, "endpoint": "https://user:pw@fcm.googleapis.com/x"}, "endpoint"),
+    (lambda s: {k: v for k, v in s.items() if k != "endpoint"}, "endpoint"),
+    (lambda s: {**s, "keys": {**s["keys"], "p256dh": _b64(b"\x05" + bytes(64))}}, "keys.p256dh"),
+    (lambda s: {**s, "keys": {**s["keys"], "p256dh": _b64(b"\x04" + bytes(31))}}, "keys.p256dh"),
+    (lambda s: {**s, "keys": {**s["keys"], "p256dh": "not base64!"}}, "keys.p256dh"),
+    (lambda s: {**s, "keys": {**s["keys"], "auth": _b64(bytes(15))}}, "keys.auth"),
+    (lambda s: {**s, "keys": {"p256dh": s["keys"]["p256dh"]}}, "keys.auth"),
+    (lambda s: {**s, "vapid_key_version": 0}, "vapid_key_version"),
+    (lambda s: {**s, "vapid_key_version": "1"}, "vapid_key_version"),
+])
+def test_invalid_subscriptions_are_refused_field_by_field(member, push_service, change, field):
+    response = member.api("POST", "/api/v1/push/subscriptions", json=change(_valid(push_service)))
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]
+
+
+def test_real_push_services_are_accepted_and_local_ones_only_in_tests(app, member):
+    valid = {"keys": {"p256dh": _b64(b"\x04" + bytes(64)), "auth": _b64(bytes(16))}}
+    for endpoint in ("https://fcm.googleapis.com/fcm/send/abc", "https://updates.push.services.mozilla.com/wpush/v2/x",
+                     "https://web.push.apple.com/QGxx", "https://wns2-par02p.notify.windows.com/w/?token=x"):
+        assert member.api("POST", "/api/v1/push/subscriptions", json={**valid, "endpoint": endpoint}).status_code == 201
+    app.config.update(TESTING=False, JOURNAL_ENV="production")
+    response = member.api("POST", "/api/v1/push/subscriptions", json={**valid, "endpoint": "http://127.0.0.1:9/x"})
+    assert response.status_code == 422
+
+
+def test_state_changing_calls_need_the_csrf_token(member, push_service):
+    response = member.api("POST", "/api/v1/push/subscriptions", json=_valid(push_service), csrf=False)
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "csrf_failed"
+    assert member.api("POST", "/api/v1/push/test", csrf=False).status_code == 400
+
+
+def test_login_is_required(client):
+    assert client.api("GET", "/api/v1/push/subscriptions").status_code == 401
+    assert client.api("GET", "/api/v1/reminders").status_code == 401
+
+
+# Who may touch a device: its owner only; anyone else gets 404 (its existence is not confirmed).
+@pytest.mark.parametrize("who, expected", [("owner", 204), ("other member", 404), ("clinician", 404)])
+def test_only_the_owner_can_remove_a_device(app, members, push_service, who, expected):
+    owner = members.make()
+    device_id = subscribe(owner, push_service.new_device())["id"]
+    actor = {"owner": owner, "other member": members.make(),
+             "clinician": members.make(role="clinician")}[who]
+    assert actor.api("DELETE", f"/api/v1/push/subscriptions/{device_id}").status_code == expected
+    assert actor.post(f"/reminders/devices/{device_id}/delete").status_code in (302, 404)
+    with app.app_context():
+        remaining = db.session.scalar(select(func.count(PushSubscription.id)))
+    assert remaining == (0 if who == "owner" else 1)
+    assert owner.api("DELETE", "/api/v1/push/subscriptions/not-a-uuid").status_code == 404
+
+
+def test_members_only_see_their_own_devices(members, push_service):
+    mine, theirs = members.make(), members.make()
+    subscribe(mine, push_service.new_device())
+    subscribe(theirs, push_service.new_device())
+    items = mine.api("GET", "/api/v1/push/subscriptions").get_json()["items"]
+    assert len(items) == 1
+    assert theirs.api("GET", "/api/v1/push/subscriptions").get_json()["items"][0]["id"] != items[0]["id"]
+
+
+def test_a_browser_that_subscribes_for_another_account_moves_to_it(app, members, push_service):
+    first, second = members.make(), members.make()
+    device = push_service.new_device()
+    subscribe(first, device)
+    subscribe(second, device)  # the same browser profile, now logged in as someone else
+    assert first.api("GET", "/api/v1/push/subscriptions").get_json()["items"] == []
+    assert len(second.api("GET", "/api/v1/push/subscriptions").get_json()["items"]) == 1
+
+
+def test_test_notification_needs_a_device_then_queues_one_per_device(app, member, push_service):
+    response = member.api("POST", "/api/v1/push/test")
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "no_devices"
+    subscribe(member, push_service.new_device())
+    subscribe(member, push_service.new_device())
+    response = member.api("POST", "/api/v1/push/test")
+    assert response.status_code == 202 and response.get_json() == {"queued": 2}
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PushJob.id)).where(PushJob.status == "pending")) == 2
+
+
+def test_reminder_settings_round_trip_and_validation(member):
+    defaults = member.api("GET", "/api/v1/reminders").get_json()
+    assert defaults["times"] == ["20:00"] and defaults["skip_if_checked_in"] is True
+    assert defaults["backoff"] == {"ignored_in_a_row": 0, "every_other_day": False, "message": None}
+    body = {"times": ["21:15", "08:00"], "days": ["mon", "wed", "fri"], "timezone": "Europe/Berlin",
+            "quiet_hours": {"start": "22:00", "end": "07:00"}, "skip_if_checked_in": False}
+    saved = member.api("PUT", "/api/v1/reminders", json=body).get_json()
+    assert saved["times"] == ["08:00", "21:15"] and saved["days"] == ["mon", "wed", "fri"]
+    assert saved["quiet_hours"] == {"start": "22:00", "end": "07:00"} and saved["timezone"] == "Europe/Berlin"
+    assert saved["next_reminder_at"] is not None
+    assert member.api("GET", "/api/v1/reminders").get_json() == saved
+
+    for bad, field in [({"times": ["08:00", "12:00", "18:00", "21:00"]}, "times"), ({"times": ["25:00"]}, "times[0]"),
+                       ({"days": ["monday"]}, "days"), ({"timezone": "Mars/Olympus"}, "timezone"),
+                       ({"quiet_hours": {"start": "22:00"}}, "quiet_hours.end"), ({"pause_days": 365}, "pause_days"),
+                       ({"skip_if_checked_in": "yes"}, "skip_if_checked_in"), ({"colour": "blue"}, "colour")]:
+        response = member.api("PUT", "/api/v1/reminders", json=bad)
+        assert response.status_code == 422, bad
+        assert field in response.get_json()["error"]["fields"], (bad, response.get_json())
+
+    paused = member.api("PUT", "/api/v1/reminders", json={"pause_days": 3}).get_json()
+    assert paused["paused_until"] is not None
+    assert member.api("PUT", "/api/v1/reminders", json={"pause_days": 0}).get_json()["paused_until"] is None
+
+
+def test_clinicians_have_no_reminders(members):
+    clinician = members.make(role="clinician")
+    assert clinician.api("GET", "/api/v1/reminders").status_code == 403
+    assert clinician.api("POST", "/api/v1/push/snooze", json={"minutes": 60}).status_code == 403
+
+
+def test_snooze_queues_one_reminder_later(app, member, push_service):
+    subscribe(member, push_service.new_device())
+    response = member.api("POST", "/api/v1/push/snooze", json={"minutes": 60})
+    assert response.status_code == 202
+    again = member.api("POST", "/api/v1/push/snooze", json={"minutes": 60})  # a second tap: still one reminder
+    assert again.get_json() == response.get_json()
+    assert member.api("POST", "/api/v1/push/snooze", json={"minutes": 0}).status_code == 422
+    with app.app_context():
+        notifications = db.session.scalars(select(PushNotification)).all()
+        assert len(notifications) == 1 and notifications[0].slot.startswith("snooze:")
