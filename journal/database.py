@@ -4,11 +4,13 @@ A deferred SQLite transaction that reads and then writes fails at once with "dat
 another writer committed in between; taking the write lock up front makes writers queue instead.
 Requests that change state (POST/PUT/PATCH/DELETE), CLI commands and workers begin IMMEDIATE;
 GET requests begin deferred so that readers never wait for writers. A GET view that must also write
-calls `begin_writing()` first.
+calls `begin_writing()` first. Loading the signed-in user happens in `request_prelude()`: a short read
+of its own, so that a writing request holds the lock only while its view runs.
 """
 import contextlib
+from contextlib import contextmanager
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
@@ -22,6 +24,7 @@ def configure(app: Flask) -> None:
     """Tune the engine for its backend (called once by the app factory)."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    app.config["_SQLITE"] = uri.startswith("sqlite")
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
     else:
@@ -54,8 +57,26 @@ def attach_sqlite_hooks(engine: Engine) -> None:
 
 def _writes_expected() -> bool:
     if has_request_context():
+        if g.get("_pj_prelude"):
+            return False
         return request.method not in SAFE_METHODS or g.get("_pj_writes", False)
     return True
+
+
+@contextmanager
+def request_prelude():
+    """The reads every request starts with (the signed-in user), as a deferred transaction of their own
+    that ends before the view runs: a writer queues for SQLite's lock only for its view's work."""
+    if not has_request_context() or request.method in SAFE_METHODS or not current_app.config.get("_SQLITE") \
+            or db.session().in_transaction():  # already inside the view's transaction: nothing to split
+        yield
+        return
+    g._pj_prelude = True
+    try:
+        yield
+        db.session.commit()  # ends the read; nothing was written
+    finally:
+        g._pj_prelude = False
 
 
 def begin_writing() -> None:

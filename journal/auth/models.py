@@ -25,6 +25,8 @@ class User(UserMixin, db.Model):
     # Bumped to sign out every device (password change, "sign out everywhere").
     session_version: Mapped[int] = mapped_column(default=1)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Bumped whenever the member's symptoms, tags or medications change: keys the decrypted-catalog cache.
+    catalog_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     data_key: Mapped[DataKeyRecord | None] = relationship(

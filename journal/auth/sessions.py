@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from journal import database
 from journal.auth import bp
 from journal.auth.models import User
 from journal.extensions import db, login_manager
@@ -32,11 +33,14 @@ def load_user(token: str) -> User | None:
     user_id, _, version = token.partition(".")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or str(user.session_version) != version:
-        return None
+    with database.request_prelude():
+        user = db.session.get(User, int(user_id))
+        if user is None or str(user.session_version) != version:
+            return None
+        refusal = None
+        if session.get("_vetted") != token:
+            refusal = next(filter(None, (guard(user) for guard in SESSION_GUARDS)), None)
     if session.get("_vetted") != token:
-        refusal = next(filter(None, (guard(user) for guard in SESSION_GUARDS)), None)
         if refusal:
             session.pop("_user_id", None)
             if not request.path.startswith("/api/"):

@@ -124,7 +124,8 @@ def list_checkins():
     if errors:
         return api_error(400, "invalid_query", "Some query parameters are not valid.", errors)
     try:
-        page = services.list_checkins(current_user, filters=filters, cursor=args.get("cursor"), limit=limit)
+        page = services.list_checkins(current_user, filters=filters, cursor=args.get("cursor"), limit=limit,
+                                      with_times=True)
     except ValueError:
         return api_error(400, "invalid_cursor", "That cursor is not valid.", {"cursor": "Use next_cursor."})
     return jsonify({"items": [checkin_json(v) for v in page.entries], "next_cursor": page.next_cursor})
@@ -256,7 +257,7 @@ def _update_item(kind, item_id):
             tracking.rename_item(current_user, row, body.get("name", current["name"]),
                                  body.get("dose", current.get("dose")), keep_dose=kind != "medications")
         if "archived" in body:
-            tracking.set_archived(row, body["archived"])
+            tracking.set_archived(current_user, row, body["archived"])
     except ValidationError as exc:
         db.session.rollback()
         return _validation_error(exc)

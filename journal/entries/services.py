@@ -162,7 +162,7 @@ def purge_idempotency_keys(older_than: datetime) -> int:
 # --- Reading ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class SymptomReading:
     id: str
     name: str
@@ -173,7 +173,7 @@ class SymptomReading:
         return scales.SEVERITY.label(self.severity)
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckinView:
     """A check-in decrypted for display: what templates and the API render."""
 
@@ -182,8 +182,8 @@ class CheckinView:
     timezone: str
     local: datetime
     local_date: date
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime | None  # None on timeline pages, which do not show them
+    updated_at: datetime | None
     readable: bool = True
     mood: int | None = None
     energy: int | None = None
@@ -236,6 +236,13 @@ class CheckinView:
         return " · ".join(f"{s.name} {s.label.lower()}" for s in self.symptoms)
 
     @property
+    def note_excerpt(self) -> str:
+        """The note's first 200 characters, cut at a word."""
+        if len(self.note) <= 200:
+            return self.note
+        return self.note[:200].rsplit(" ", 1)[0] + "…"
+
+    @property
     def extras_line(self) -> str:
         parts = [f"#{name}" for _, name in self.tags]
         parts += [f"💊 {name} {dose}".rstrip() for _, name, dose in self.medications]
@@ -261,11 +268,12 @@ VIEW_COLUMNS = (Checkin.id, Checkin.owner_id, Checkin.occurred_at, Checkin.timez
                 Checkin.created_at, Checkin.updated_at)
 
 
-_TIMELINE_BASE = select(*VIEW_COLUMNS)
+_LIST_COLUMNS = VIEW_COLUMNS[:-2]  # the timeline page shows no created/updated times
+_TIMELINE_BASES = {True: select(*VIEW_COLUMNS), False: select(*_LIST_COLUMNS)}
 _NEWEST_FIRST = (Checkin.occurred_at.desc(), Checkin.id.desc())
 # The page everyone opens most, built once.
-_FIRST_PAGE = (_TIMELINE_BASE.where(Checkin.owner_id == bindparam("owner_id"))
-               .order_by(*_NEWEST_FIRST).limit(bindparam("limit")))
+_FIRST_PAGES = {times: base.where(Checkin.owner_id == bindparam("owner_id")).order_by(*_NEWEST_FIRST)
+                .limit(bindparam("limit")) for times, base in _TIMELINE_BASES.items()}
 
 
 def view_of(checkin, key: crypto.DataKey, catalog: Catalog) -> CheckinView:
@@ -273,8 +281,8 @@ def view_of(checkin, key: crypto.DataKey, catalog: Catalog) -> CheckinView:
     marked unreadable, never raising."""
     view = CheckinView(id=checkin.id, occurred_at=checkin.occurred_at, timezone=checkin.timezone,
                        local=timekeeping.local_datetime(checkin.occurred_at, checkin.timezone),
-                       local_date=checkin.local_date, created_at=checkin.created_at,
-                       updated_at=checkin.updated_at, share_peers=checkin.share_peers,
+                       local_date=checkin.local_date, created_at=getattr(checkin, "created_at", None),
+                       updated_at=getattr(checkin, "updated_at", None), share_peers=checkin.share_peers,
                        share_clinicians=checkin.share_clinicians,
                        hide_note_from_peers=checkin.hide_note_from_peers, owner_id=checkin.owner_id)
     payload = decrypt_payload(key, checkin)
@@ -346,13 +354,14 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 
 def list_checkins(user: User, *, filters: TimelineFilters | None = None, cursor: str | None = None,
-                  limit: int = PAGE_SIZE, catalog: Catalog | None = None) -> TimelinePage:
-    """Newest first, keyset-paginated: each page is one indexed range read, however deep."""
+                  limit: int = PAGE_SIZE, catalog: Catalog | None = None, with_times: bool = False) -> TimelinePage:
+    """Newest first, keyset-paginated: each page is one indexed range read, however deep.
+    `with_times` adds each check-in's created/updated times (the API shows them, the timeline does not)."""
     filters = filters or TimelineFilters()
     if not cursor and filters == TimelineFilters():
-        rows = _connection().execute(_FIRST_PAGE, {"owner_id": user.id, "limit": limit + 1}).all()
+        rows = _connection().execute(_FIRST_PAGES[with_times], {"owner_id": user.id, "limit": limit + 1}).all()
         return _page(user, rows, limit, catalog)
-    query = _TIMELINE_BASE.where(Checkin.owner_id == user.id)
+    query = _TIMELINE_BASES[with_times].where(Checkin.owner_id == user.id)
     if cursor:
         at, checkin_id = decode_cursor(cursor)
         query = query.where(tuple_(Checkin.occurred_at, Checkin.id) < tuple_(at, checkin_id))

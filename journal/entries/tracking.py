@@ -86,8 +86,27 @@ def _catalog_statement():
 _CATALOG_STATEMENT = _catalog_statement()
 
 
+# Decrypted catalogs by (member, catalog version, wrapped data key): every journal page needs the member's
+# catalog, and it changes rarely. The version lives on the member's row, which each request loads anyway,
+# so a change made by any worker is seen by all on their next request. Bounded; cleared when full.
+_CATALOGS: dict[tuple, Catalog] = {}
+_CATALOGS_MAX = 4096
+
+
 def load_catalog(user: User) -> Catalog:
-    """Everything the member tracks, decrypted once for this request."""
+    """Everything the member tracks, decrypted (once per change, per worker process). Do not mutate it."""
+    record = user.data_key
+    cache_key = (user.id, user.catalog_version, record.wrapped if record is not None else None)
+    catalog = _CATALOGS.get(cache_key)
+    if catalog is None:
+        catalog = _read_catalog(user)
+        if len(_CATALOGS) >= _CATALOGS_MAX:
+            _CATALOGS.clear()
+        _CATALOGS[cache_key] = catalog
+    return catalog
+
+
+def _read_catalog(user: User) -> Catalog:
     key = data_key_for(user)
     groups: dict[str, list[CatalogItem]] = {kind: [] for kind in KINDS}
     for kind, item_id, name_ct, archived, dose_ct, _ in db.session.connection().execute(
@@ -96,6 +115,10 @@ def load_catalog(user: User) -> Catalog:
         groups[kind].append(CatalogItem(item_id, _decrypt_column(key, kind, "name_ct", item_id, name_ct),
                                         bool(archived), _decrypt_column(key, kind, "dose_ct", item_id, dose_ct)))
     return Catalog(**groups)
+
+
+def _changed(user: User) -> None:
+    user.catalog_version += 1
 
 
 def _clean_name(name: str, what: str) -> str:
@@ -136,6 +159,7 @@ def add_item(user: User, kind: str, name: str, dose: str | None = None, catalog:
     _set_name(data_key_for(user), row, name, _clean_dose(dose) if kind == "medications" else None)
     db.session.add(row)
     db.session.flush()
+    _changed(user)
     return row
 
 
@@ -150,11 +174,13 @@ def rename_item(user: User, row, name: str, dose: str | None = None, *, keep_dos
     if isinstance(row, Medication) and keep_dose:
         dose = _decrypt_name(key, row, "dose_ct")
     _set_name(key, row, name, _clean_dose(dose) if isinstance(row, Medication) else None)
+    _changed(user)
 
 
-def set_archived(row, archived: bool) -> None:
+def set_archived(user: User, row, archived: bool) -> None:
     """Archive (stop offering on new check-ins) or restore a tracked item; history keeps it."""
     row.archived = archived
+    _changed(user)
 
 
 def seed_catalog(user: User) -> None:
@@ -165,3 +191,4 @@ def seed_catalog(user: User) -> None:
         _set_name(key, row, name)
         db.session.add(row)
     db.session.flush()
+    _changed(user)

@@ -285,7 +285,7 @@ def archive_item(kind, item_id):
     row = own_or_404(_kind_or_404(kind), item_id)
     if ActionForm().validate_on_submit():
         archive = request.form.get("archived", "1") == "1"
-        tracking.set_archived(row, archive)
+        tracking.set_archived(current_user, row, archive)
         db.session.commit()
         flash("Archived: it stays in past check-ins." if archive else "Restored.", "success")
     return redirect(url_for("entries.track", _anchor=kind))

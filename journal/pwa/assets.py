@@ -44,12 +44,21 @@ def asset_hash(filename: str) -> str | None:
     return file_digest(path) if path is not None else None
 
 
+# (static folder, filename) -> URL. Every page asks for the same few URLs; outside debug mode the files
+# only change with a deploy (a restart), so each is worked out once per process.
+_URLS: dict[tuple[str, str], str] = {}
+
+
 def asset_url(filename: str) -> str:
     """The URL of a static file with its content hash, safe to cache for a year."""
-    digest = asset_hash(filename)
-    if digest is None:
-        return url_for("static", filename=filename)
-    return url_for("static", filename=filename, v=digest)
+    key = (current_app.static_folder, filename)
+    url = _URLS.get(key)
+    if url is None or current_app.debug:
+        digest = asset_hash(filename)
+        url = url_for("static", filename=filename, **({"v": digest} if digest else {}))
+        if digest and request.script_root == "":
+            _URLS[key] = url
+    return url
 
 
 def static_version() -> str:

@@ -1,0 +1,21 @@
+"""`path_for(endpoint)`: the path of a route that takes no arguments, worked out once per process.
+
+The layout links to the same dozen fixed routes on every page (navigation, the app shell's scripts);
+building each with url_for on every request costs more than rendering the links.
+"""
+from flask import Flask, request, url_for
+
+_PATHS: dict[tuple[str, str], str] = {}
+
+
+def path_for(endpoint: str) -> str:
+    """url_for(endpoint) for a route without arguments, memoized per mount point."""
+    key = (request.script_root, endpoint)
+    path = _PATHS.get(key)
+    if path is None:
+        path = _PATHS[key] = url_for(endpoint)
+    return path
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(path_for)
