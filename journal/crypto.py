@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -153,12 +154,14 @@ class DataKey:
     def decrypt_text(self, token: bytes, *, table: str, row_id: object) -> str:
         return self.decrypt(token, table=table, row_id=row_id).decode()
 
+    # orjson: a timeline page parses twenty payloads, and the standard library's json costs more than
+    # the AES-GCM decryption itself. Same JSON, compact UTF-8.
     def encrypt_json(self, value: Any, *, table: str, row_id: object) -> bytes:
-        raw = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-        return self.encrypt(raw, table=table, row_id=row_id)
+        return self.encrypt(orjson.dumps(value), table=table, row_id=row_id)
 
     def decrypt_json(self, token: bytes, *, table: str, row_id: object) -> Any:
-        return json.loads(self.decrypt(token, table=table, row_id=row_id))
+        """Decrypt a JSON value: DecryptionError if it was altered, ValueError if it is not JSON."""
+        return orjson.loads(self.decrypt(token, table=table, row_id=row_id))
 
 
 @dataclass(frozen=True)
