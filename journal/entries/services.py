@@ -197,6 +197,9 @@ class CheckinView:
     share_clinicians: bool = False
     hide_note_from_peers: bool = False
     owner_id: int | None = None
+    # Strings the timeline prints for every row, made once here: in a template each costs several times more.
+    ref: str = ""  # the id, as text
+    iso: str = ""  # occurred_at, ISO 8601
 
     @property
     def mood_label(self):
@@ -276,15 +279,16 @@ _FIRST_PAGES = {times: base.where(Checkin.owner_id == bindparam("owner_id")).ord
                 .limit(bindparam("limit")) for times, base in _TIMELINE_BASES.items()}
 
 
-def view_of(checkin, key: crypto.DataKey, catalog: Catalog) -> CheckinView:
+def view_of(checkin, key: crypto.DataKey, catalog: Catalog, *, times: bool = True) -> CheckinView:
     """Decrypt one check-in (a Checkin, or a row of VIEW_COLUMNS) for display; a tampered one comes back
     marked unreadable, never raising."""
     view = CheckinView(id=checkin.id, occurred_at=checkin.occurred_at, timezone=checkin.timezone,
                        local=timekeeping.local_datetime(checkin.occurred_at, checkin.timezone),
-                       local_date=checkin.local_date, created_at=getattr(checkin, "created_at", None),
-                       updated_at=getattr(checkin, "updated_at", None), share_peers=checkin.share_peers,
+                       local_date=checkin.local_date, created_at=checkin.created_at if times else None,
+                       updated_at=checkin.updated_at if times else None, share_peers=checkin.share_peers,
                        share_clinicians=checkin.share_clinicians,
-                       hide_note_from_peers=checkin.hide_note_from_peers, owner_id=checkin.owner_id)
+                       hide_note_from_peers=checkin.hide_note_from_peers, owner_id=checkin.owner_id,
+                       ref=str(checkin.id), iso=checkin.occurred_at.isoformat())
     payload = decrypt_payload(key, checkin)
     if payload is None:
         view.readable = False
@@ -360,7 +364,7 @@ def list_checkins(user: User, *, filters: TimelineFilters | None = None, cursor:
     filters = filters or TimelineFilters()
     if not cursor and filters == TimelineFilters():
         rows = _connection().execute(_FIRST_PAGES[with_times], {"owner_id": user.id, "limit": limit + 1}).all()
-        return _page(user, rows, limit, catalog)
+        return _page(user, rows, limit, catalog, with_times)
     query = _TIMELINE_BASES[with_times].where(Checkin.owner_id == user.id)
     if cursor:
         at, checkin_id = decode_cursor(cursor)
@@ -376,7 +380,7 @@ def list_checkins(user: User, *, filters: TimelineFilters | None = None, cursor:
     if filters.date_to:
         query = query.where(Checkin.local_date <= filters.date_to)
     rows = _connection().execute(query.order_by(*_NEWEST_FIRST).limit(limit + 1)).all()
-    return _page(user, rows, limit, catalog)
+    return _page(user, rows, limit, catalog, with_times)
 
 
 def _connection():
@@ -384,12 +388,12 @@ def _connection():
     return db.session.connection()
 
 
-def _page(user: User, rows, limit: int, catalog: Catalog | None) -> TimelinePage:
+def _page(user: User, rows, limit: int, catalog: Catalog | None, with_times: bool) -> TimelinePage:
     more = len(rows) > limit
     rows = rows[:limit]
     key = data_key_for(user)
     catalog = catalog or load_catalog(user)
-    return TimelinePage([view_of(row, key, catalog) for row in rows],
+    return TimelinePage([view_of(row, key, catalog, times=with_times) for row in rows],
                         encode_cursor(rows[-1]) if more else None)
 
 
