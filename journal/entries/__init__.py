@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("entries", __name__)
 
-from journal.entries import views  # noqa: E402,F401  (routes register on import)
+from journal.entries import cli, views  # noqa: E402,F401  (routes and commands register on import)

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from functools import wraps
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user, login_required
 
 from journal.auth.services import data_key_for
@@ -108,19 +107,8 @@ def list_checkins():
     except ValueError:
         errors["limit"] = f"A number from 1 to {MAX_PAGE}."
         limit = services.PAGE_SIZE
-    filters = services.TimelineFilters()
-    for name, attr in (("tag", "tag_id"), ("symptom", "symptom_id")):
-        if args.get(name):
-            try:
-                setattr(filters, attr, uuid.UUID(args[name]))
-            except ValueError:
-                errors[name] = "Not an id."
-    for name, attr in (("from", "date_from"), ("to", "date_to")):
-        if args.get(name):
-            try:
-                setattr(filters, attr, date.fromisoformat(args[name]))
-            except ValueError:
-                errors[name] = "A date like 2026-03-08."
+    filters, filter_errors = services.TimelineFilters.from_query(args)
+    errors.update(filter_errors)
     if errors:
         return api_error(400, "invalid_query", "Some query parameters are not valid.", errors)
     try:
@@ -145,7 +133,9 @@ def create_checkin():
         if key is None:
             checkin, replayed = services.create_checkin(current_user, data), False
         else:
-            checkin, replayed = services.create_checkin_idempotent(current_user, key, request.get_data(), data)
+            checkin, replayed = services.create_checkin_idempotent(
+                current_user, key, request.get_data(), data, now=utcnow(),
+                key_lifetime=current_app.config["IDEMPOTENCY_KEY_TTL"])
     except ValidationError as exc:
         db.session.rollback()
         return _validation_error(exc)

@@ -10,7 +10,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, delete, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -112,18 +112,24 @@ def create_checkin(user: User, data: CheckinInput, *, also_add=()) -> Checkin:
     return checkin
 
 
-def create_checkin_idempotent(user: User, key: str, body: bytes, data: CheckinInput) -> tuple[Checkin | None, bool]:
-    """Create once per Idempotency-Key: a replay returns the first check-in (and True), creating nothing."""
+def create_checkin_idempotent(user: User, key: str, body: bytes, data: CheckinInput, *, now: datetime,
+                              key_lifetime: timedelta) -> tuple[Checkin | None, bool]:
+    """Create once per Idempotency-Key: a replay returns the first check-in (and True), creating nothing.
+    Keys are remembered for `key_lifetime`; after that the same key starts a new check-in."""
     fingerprint = crypto.vault().fingerprint(f"idempotency:{user.id}", body)
     existing = db.session.scalar(
         select(IdempotencyKey).where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key)
     )
+    if existing is not None and existing.created_at < now - key_lifetime:
+        db.session.delete(existing)
+        db.session.flush()
+        existing = None
     if existing is not None:
         if existing.fingerprint != fingerprint:
             raise IdempotencyConflict(422, "This Idempotency-Key was already used with a different check-in.")
         checkin = db.session.get(Checkin, existing.checkin_id) if existing.checkin_id else None
         return checkin, True
-    record = IdempotencyKey(user_id=user.id, key=key, fingerprint=fingerprint)
+    record = IdempotencyKey(user_id=user.id, key=key, fingerprint=fingerprint, created_at=now)
     try:
         checkin = create_checkin(user, data, also_add=[record])
     except IntegrityError as exc:  # a concurrent request with the same key got there first
@@ -154,7 +160,7 @@ def delete_checkin(checkin: Checkin) -> None:
 
 
 def purge_idempotency_keys(older_than: datetime) -> int:
-    """Forget Idempotency-Keys past their published lifetime."""
+    """Forget Idempotency-Keys made before `older_than` (past their published lifetime)."""
     result = db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < older_than))
     return result.rowcount or 0
 
@@ -251,11 +257,6 @@ class CheckinView:
         parts += [f"💊 {name} {dose}".rstrip() for _, name, dose in self.medications]
         return " · ".join(parts)
 
-    @property
-    def is_quick(self) -> bool:
-        return self.readable and self.energy is None and self.pain is None and not self.symptoms \
-            and not self.tags and not self.medications and not self.note and self.sleep_hours is None
-
 
 def decrypt_payload(key: crypto.DataKey, checkin: Checkin) -> dict | None:
     try:
@@ -327,6 +328,25 @@ class TimelineFilters:
     symptom_id: uuid.UUID | None = None
     date_from: date | None = None
     date_to: date | None = None
+
+    @classmethod
+    def from_query(cls, args) -> tuple[TimelineFilters, dict[str, str]]:
+        """Filters from query parameters (tag, symptom, from, to), and a message for each one that is not valid.
+        The page ignores invalid ones; the API refuses them."""
+        filters, errors = cls(), {}
+        for name, attr in (("tag", "tag_id"), ("symptom", "symptom_id")):
+            if args.get(name):
+                try:
+                    setattr(filters, attr, uuid.UUID(args[name]))
+                except ValueError:
+                    errors[name] = "Not an id."
+        for name, attr in (("from", "date_from"), ("to", "date_to")):
+            if args.get(name):
+                try:
+                    setattr(filters, attr, date.fromisoformat(args[name]))
+                except ValueError:
+                    errors[name] = "A date like 2026-03-08."
+        return filters, errors
 
 
 @dataclass

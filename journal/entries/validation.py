@@ -198,6 +198,12 @@ def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetim
                         hide_note_from_peers=audience.get("hide_note_from_peers", False))
 
 
+def audience_from_form(form: Mapping[str, Any]) -> dict[str, bool]:
+    """The check-in form's "Who can see this?" checkboxes as the API's audience object."""
+    return {"peers": form.get("share_peers") == "1", "clinicians": form.get("share_clinicians") == "1",
+            "hide_note_from_peers": form.get("hide_note_from_peers") == "1"}
+
+
 def raw_from_form(form: Mapping[str, Any], *, default_timezone: str, now: datetime) -> dict[str, Any]:
     """Map the HTML check-in form onto the API's JSON shape (the form's own field errors raise here)."""
     errors: dict[str, str] = {}
@@ -218,8 +224,7 @@ def raw_from_form(form: Mapping[str, Any], *, default_timezone: str, now: dateti
             {"id": med_id, "dose": form.get(f"dose-{med_id}", "")}
             for med_id in (form.getlist("med") if hasattr(form, "getlist") else form.get("med", []))
         ],
-        "audience": {"peers": form.get("share_peers") == "1", "clinicians": form.get("share_clinicians") == "1",
-                     "hide_note_from_peers": form.get("hide_note_from_peers") == "1"},
+        "audience": audience_from_form(form),
     }
     day, at = form.get("day"), form.get("time")
     if day or at:

@@ -1,8 +1,7 @@
 """Journal pages: check in (full and quick), the timeline, one entry, edit, delete, what I track."""
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
+from datetime import datetime
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,7 +12,7 @@ from journal.core import crisis
 from journal.entries import bp, scales, services, timekeeping, tracking
 from journal.entries.forms import AddItemForm, RenameItemForm
 from journal.entries.models import Checkin
-from journal.entries.validation import ValidationError, parse_checkin, raw_from_form
+from journal.entries.validation import ValidationError, audience_from_form, parse_checkin, raw_from_form
 from journal.extensions import db, utcnow
 from journal.forms import ActionForm
 from journal.security import own_or_404
@@ -58,8 +57,7 @@ def _values_from_post(tz_name: str) -> dict:
         "tags": set(form.getlist("tag")),
         "meds": {m: form.get(f"dose-{m}", "") for m in form.getlist("med")},
         "day": form.get("day", ""), "time": form.get("time", ""), "timezone": tz_name,
-        "audience": {"peers": form.get("share_peers") == "1", "clinicians": form.get("share_clinicians") == "1",
-                     "hide_note_from_peers": form.get("hide_note_from_peers") == "1"},
+        "audience": audience_from_form(form),
     }
 
 
@@ -129,31 +127,11 @@ def quick():
     return redirect(url_for("entries.timeline"))
 
 
-def _filters_from_args(catalog) -> services.TimelineFilters:
-    args = request.args
-
-    def item(name, group):
-        try:
-            value = uuid.UUID(args.get(name, ""))
-        except ValueError:
-            return None
-        return value if any(i.id == value for i in getattr(catalog, group)) else None
-
-    def day(name):
-        try:
-            return date.fromisoformat(args.get(name, ""))
-        except ValueError:
-            return None
-
-    return services.TimelineFilters(tag_id=item("tag", "tags"), symptom_id=item("symptom", "symptoms"),
-                                    date_from=day("from"), date_to=day("to"))
-
-
 @bp.get("/timeline")
 @journal_required
 def timeline():
     catalog = tracking.load_catalog(current_user)
-    filters = _filters_from_args(catalog)
+    filters, _ = services.TimelineFilters.from_query(request.args)  # a mistyped filter is just left off
     try:
         page = services.list_checkins(current_user, filters=filters, cursor=request.args.get("before"),
                                       catalog=catalog)

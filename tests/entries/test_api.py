@@ -202,3 +202,44 @@ def test_renaming_a_symptom_renames_it_in_past_check_ins(member):
     entry = make_checkin(member, symptoms=[{"id": symptom, "severity": 2}])
     member.api("PATCH", f"/api/v1/symptoms/{symptom}", json={"name": "Fatigue"})
     assert member.api("GET", f"/api/v1/checkins/{entry['id']}").get_json()["symptoms"][0]["name"] == "Fatigue"
+
+
+def test_idempotency_keys_expire_after_their_lifetime(app, member):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from journal.entries.models import IdempotencyKey
+    from journal.extensions import utcnow
+
+    key = str(uuid.uuid4())
+    first = member.api("POST", "/api/v1/checkins", json={"mood": 2}, headers={"Idempotency-Key": key}).get_json()
+    with app.app_context():
+        db.session.execute(update(IdempotencyKey).values(created_at=utcnow() - timedelta(days=8)))
+        db.session.commit()
+    # Past the published 7 days the key is forgotten: the same key now starts a new check-in.
+    again = member.api("POST", "/api/v1/checkins", json={"mood": 5}, headers={"Idempotency-Key": key})
+    assert again.status_code == 201 and again.get_json()["id"] != first["id"]
+    assert "Idempotent-Replayed" not in again.headers
+    assert count_checkins(app) == 2
+
+
+def test_purging_old_idempotency_keys(app, member):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from journal.entries.models import IdempotencyKey
+    from journal.extensions import utcnow
+
+    for mood in (1, 2):
+        member.api("POST", "/api/v1/checkins", json={"mood": mood}, headers={"Idempotency-Key": str(uuid.uuid4())})
+    with app.app_context():
+        db.session.execute(update(IdempotencyKey).where(IdempotencyKey.id == 1)
+                           .values(created_at=utcnow() - timedelta(days=8)))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["entries", "purge-idempotency-keys"])
+    assert result.exit_code == 0 and "Forgot 1 Idempotency-Keys" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(IdempotencyKey)) == 1
+    assert count_checkins(app) == 2  # the check-ins themselves stay
