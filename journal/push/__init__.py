@@ -1,6 +1,11 @@
 """Push nudges and event notifications (subscriptions, reminder schedules, outbox, sender, worker)."""
 from flask import Blueprint
 
+from journal.extensions import limiter
+
 bp = Blueprint("push", __name__, cli_group="push")
+
+# A test notification fans out to every device: one budget, whichever skin (page or API) spends it.
+test_send_limit = limiter.shared_limit("10 per hour", scope="push-test")
 
 from journal.push import cli, views  # noqa: E402,F401  (routes and commands register on import)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from journal.entries.validation import ValidationError
 from journal.errors import api_error
 from journal.extensions import db, limiter, utcnow
-from journal.push import nudges, services, subscriptions
+from journal.push import nudges, services, subscriptions, test_send_limit
 from journal.push.models import PushSubscription
 from journal.security import own_or_404
 
@@ -58,8 +58,7 @@ def reminders_json(settings) -> dict:
     quiet = None
     if settings.quiet_start is not None and settings.quiet_end is not None:
         quiet = {"start": settings.quiet_start.strftime("%H:%M"), "end": settings.quiet_end.strftime("%H:%M")}
-    now = utcnow()
-    paused = settings.paused_until if settings.paused_until and settings.paused_until > now else None
+    paused, next_at = services.pause_and_next(settings, utcnow())
     return {
         "enabled": bool(settings.enabled),
         "times": [t.strftime("%H:%M") for t in schedule.times],
@@ -68,7 +67,7 @@ def reminders_json(settings) -> dict:
         "quiet_hours": quiet,
         "skip_if_checked_in": bool(settings.skip_if_checked_in),
         "paused_until": _iso(paused),
-        "next_reminder_at": _iso(nudges.next_due_after(schedule, max(now, paused or now))),
+        "next_reminder_at": _iso(next_at),
         "backoff": {"ignored_in_a_row": backoff.ignored_in_a_row, "every_other_day": backoff.every_other_day,
                     "message": nudges.backoff_message(backoff)},
     }
@@ -83,7 +82,7 @@ def vapid_public_key():
 @bp.get("/push/subscriptions")
 @login_required
 def list_subscriptions():
-    _, version = subscriptions.vapid_public_key()
+    version = subscriptions.vapid_key_version()
     items = [subscription_json(sub, subscriptions.subscription_endpoint(current_user, sub), version)
              for sub in subscriptions.list_subscriptions(current_user)]
     return jsonify({"items": items})
@@ -106,8 +105,7 @@ def subscribe():
         db.session.rollback()
         return api_error(exc.status, exc.code, exc.message, exc.fields)
     db.session.commit()
-    _, version = subscriptions.vapid_public_key()
-    return jsonify(subscription_json(sub, data.endpoint, version)), 201 if created else 200
+    return jsonify(subscription_json(sub, data.endpoint, subscriptions.vapid_key_version())), 201 if created else 200
 
 
 @bp.delete("/push/subscriptions/<sub_id>")
@@ -120,7 +118,7 @@ def unsubscribe(sub_id):
 
 @bp.post("/push/test")
 @login_required
-@limiter.limit("10 per hour")
+@test_send_limit
 def send_test():
     try:
         queued = services.enqueue_test(current_user, origin=_origin(), now=utcnow())

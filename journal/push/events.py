@@ -5,6 +5,10 @@ Callers pass only an event name and a same-origin URL, never content: the push p
 """
 from __future__ import annotations
 
+from flask import has_request_context, request
+
+from journal.extensions import utcnow
+
 # Event names other features may send; the push feature maps each to a generic title and body.
 EVENTS = {
     "comment": "Someone replied to your check-in",
@@ -27,10 +31,7 @@ def notify(user_id: int, event: str, url: str) -> None:
         raise ValueError(f"unknown event {event!r}")
     if not url.startswith("/") or url.startswith("//") or "\\" in url or len(url) > 255:
         raise ValueError("notification URLs must be same-origin paths")
-    from flask import has_request_context, request
-
-    from journal.extensions import utcnow
-    from journal.push import services
+    from journal.push import services  # here, not at the top: services imports EVENTS from this module
 
     origin = request.host_url.rstrip("/") if has_request_context() else None
     services.enqueue_event(user_id, event, url, origin=origin, now=utcnow())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from journal.entries.timekeeping import local_datetime, local_to_utc
+from journal.entries.timekeeping import local_datetime, local_day, local_to_utc
 
 MAX_TIMES = 3
 BACKOFF_AFTER = 3  # ignored nudges in a row before reminding every other day
@@ -69,7 +69,8 @@ class Decision:
 def parse_time(text: str) -> time:
     """"HH:MM" (24-hour) to a time; ValueError otherwise."""
     text = text.strip()
-    if len(text) != 5 or text[2] != ":":
+    # ASCII digits only: int() alone would also take "+8" or "٠٨", which the API's documented pattern refuses.
+    if len(text) != 5 or text[2] != ":" or not (text.isascii() and text[:2].isdigit() and text[3:].isdigit()):
         raise ValueError(f"not a time: {text!r}")
     hour, minute = int(text[:2]), int(text[3:])
     return time(hour, minute)
@@ -101,8 +102,8 @@ def slots_between(schedule: Schedule, start: datetime, end: datetime) -> list[Sl
     if not schedule.times or not schedule.days:
         return []
     # From the day before `start` (a DST gap can push a late slot past midnight) to the day of `end`.
-    first = local_datetime(start, schedule.timezone).date() - timedelta(days=1)
-    last = local_datetime(end, schedule.timezone).date()
+    first = local_day(start, schedule.timezone) - timedelta(days=1)
+    last = local_day(end, schedule.timezone)
     found, day = [], first
     while day <= last:
         if day.weekday() in schedule.days:
@@ -119,7 +120,7 @@ def next_due_after(schedule: Schedule, after: datetime) -> datetime | None:
     if not schedule.enabled or not schedule.times or not schedule.days:
         return None
     # Day by day from the day before (a DST gap can push a late slot past midnight): usually found at once.
-    day = local_datetime(after, schedule.timezone).date() - timedelta(days=1)
+    day = local_day(after, schedule.timezone) - timedelta(days=1)
     for _ in range(9):
         if day.weekday() in schedule.days:
             for at in schedule.times:
@@ -163,7 +164,7 @@ def quiet_hours_end(schedule: Schedule, instant: datetime) -> datetime:
 
 def pause_until(schedule: Schedule, now: datetime, days: int) -> datetime:
     """Pausing for N days means: nothing today and the next N-1 days; reminders resume on local day N."""
-    today = local_datetime(now, schedule.timezone).date()
+    today = local_day(now, schedule.timezone)
     return local_to_utc(today + timedelta(days=days), time(0, 0), schedule.timezone)
 
 
@@ -178,13 +179,9 @@ def refresh(backoff: Backoff, last_checkin_at: datetime | None, tz: str) -> Back
     if backoff.ignored_in_a_row >= BACKOFF_AFTER and not backoff.every_other_day:
         anchor = backoff.anchor
         if anchor is None and backoff.last_nudge_at is not None:
-            anchor = _local_day(backoff.last_nudge_at, tz)
+            anchor = local_day(backoff.last_nudge_at, tz)
         return replace(backoff, every_other_day=True, anchor=anchor)
     return backoff
-
-
-def _local_day(instant: datetime, tz: str) -> date:
-    return local_datetime(instant, tz).date()
 
 
 def _on_day(backoff: Backoff, slot: Slot, tz: str) -> bool:
@@ -194,7 +191,7 @@ def _on_day(backoff: Backoff, slot: Slot, tz: str) -> bool:
     offset = (slot.local_date - backoff.anchor).days
     if offset <= 0 or offset % 2:
         return False
-    return backoff.last_nudge_at is None or _local_day(backoff.last_nudge_at, tz) != slot.local_date
+    return backoff.last_nudge_at is None or local_day(backoff.last_nudge_at, tz) != slot.local_date
 
 
 def decide(schedule: Schedule, backoff: Backoff, slot: Slot, *, checked_in_that_day: bool,
@@ -217,12 +214,6 @@ def decide(schedule: Schedule, backoff: Backoff, slot: Slot, *, checked_in_that_
                                         last_nudge_at=slot.due_at))
 
 
-def ttl_for(schedule: Schedule, slot_day: date, now: datetime) -> int:
-    """Seconds a nudge stays worth delivering: until the end of its local day (15 min to 12 h)."""
-    end = local_to_utc(slot_day + timedelta(days=1), time(0, 0), schedule.timezone)
-    return int(min(max((end - now).total_seconds(), MIN_TTL), MAX_TTL))
-
-
 # --- Wording ---------------------------------------------------------------------------------------------
 
 # Gentle, varied, and content-free: push services see these. Never counts, streaks or "missed".
@@ -239,10 +230,10 @@ NUDGES = (
 SNOOZED = ("A gentle reminder", "You asked us to remind you: a quick check-in, whenever it suits you.")
 
 
-def wording(local_day: date, position: int) -> tuple[str, str]:
+def wording(day: date, position: int) -> tuple[str, str]:
     """A title and body for the `position`-th reminder of a local day: consecutive reminders differ, and
     the same time of day gets a different message each day."""
-    return NUDGES[(local_day.toordinal() * MAX_TIMES + position) % len(NUDGES)]
+    return NUDGES[(day.toordinal() * MAX_TIMES + position) % len(NUDGES)]
 
 
 def backoff_message(backoff: Backoff) -> str | None:

@@ -15,16 +15,15 @@ import logging
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, any_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from journal import crypto
 from journal.auth.models import DataKeyRecord, User
 from journal.entries.models import Checkin
-from journal.entries.timekeeping import local_to_utc
+from journal.entries.timekeeping import day_bounds
 from journal.extensions import db
 from journal.push import nudges, services, subscriptions
 from journal.push.models import PushJob, PushNotification, PushSubscription, ReminderSettings
@@ -67,8 +66,19 @@ class EnqueueReport:
 
 
 def _end_of_day(slot: nudges.Slot, tz: str) -> datetime:
-    end = local_to_utc(slot.local_date + timedelta(days=1), time(0, 0), tz)
+    _, end = day_bounds(slot.local_date, tz)
     return max(end, slot.due_at + timedelta(seconds=nudges.MIN_TTL))
+
+
+def _checkins(user_ids, now: datetime) -> tuple[set, dict]:
+    """For these members: the (member, local day) pairs with a check-in in the last few days, and each
+    member's latest check-in instant. Two set-based queries, whatever the number of members."""
+    days = set(db.session.execute(select(Checkin.owner_id, Checkin.local_date).where(
+        _among(Checkin.owner_id, user_ids), Checkin.local_date >= (now - timedelta(days=3)).date()).distinct()).all())
+    latest = dict(db.session.execute(
+        select(Checkin.owner_id, func.max(Checkin.created_at)).where(_among(Checkin.owner_id, user_ids))
+        .group_by(Checkin.owner_id)).all())
+    return days, latest
 
 
 def enqueue_due_nudges(now: datetime, *, limit: int = 1000) -> EnqueueReport:
@@ -88,13 +98,8 @@ def enqueue_due_nudges(now: datetime, *, limit: int = 1000) -> EnqueueReport:
     if not rows:
         return report
     ids = [row.user_id for row in rows]
-    last_checkin = dict(db.session.execute(
-        select(Checkin.owner_id, func.max(Checkin.created_at)).where(_among(Checkin.owner_id, ids))
-        .group_by(Checkin.owner_id)).all())
-    checkin_days = set(db.session.execute(
-        select(Checkin.owner_id, Checkin.local_date).where(
-            _among(Checkin.owner_id, ids), Checkin.local_date >= (now - timedelta(days=3)).date()).distinct()).all())
-    version = int(current_app.config["VAPID_KEY_VERSION"])
+    checkin_days, last_checkin = _checkins(ids, now)
+    version = subscriptions.vapid_key_version()
     devices = defaultdict(list)
     for owner_id, sub_id in db.session.execute(select(PushSubscription.owner_id, PushSubscription.id).where(
             _among(PushSubscription.owner_id, ids), PushSubscription.vapid_key_version == version)):
@@ -258,12 +263,8 @@ def prepare(job_ids: list[int], now: datetime) -> list[Delivery]:
         settings = {row.user_id: row for row in db.session.execute(
             select(table.c.user_id, table.c.enabled, table.c.paused_until, table.c.skip_if_checked_in)
             .where(_among(table.c.user_id, nudge_users)))}
-        checkin_days = set(db.session.execute(select(Checkin.owner_id, Checkin.local_date).where(
-            _among(Checkin.owner_id, nudge_users), Checkin.local_date >= (now - timedelta(days=3)).date())).all())
-        last_checkin = dict(db.session.execute(
-            select(Checkin.owner_id, func.max(Checkin.created_at)).where(_among(Checkin.owner_id, nudge_users))
-            .group_by(Checkin.owner_id)).all())
-    version = int(current_app.config["VAPID_KEY_VERSION"])
+        checkin_days, last_checkin = _checkins(nudge_users, now)
+    version = subscriptions.vapid_key_version()
 
     deliveries = []
     for row in rows:
@@ -291,7 +292,7 @@ def prepare(job_ids: list[int], now: datetime) -> list[Delivery]:
         try:
             if key is None:
                 raise crypto.DecryptionError("no data key")
-            secret = key.decrypt_json(row.secret, table=subscriptions.SECRET_COLUMN, row_id=row.sub_id)
+            secret = subscriptions.open_secret(key, row.sub_id, row.secret)
         except crypto.DecryptionError:
             log.warning("push subscription %s could not be decrypted; removing it", row.sub_id)
             delivery.final = ("gone", "the device record could not be decrypted and was removed")

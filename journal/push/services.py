@@ -7,7 +7,6 @@ by the worker (journal/push/worker.py); nothing is sent on a request thread.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
@@ -22,8 +21,6 @@ from journal.extensions import db
 from journal.push import nudges
 from journal.push.events import EVENTS
 from journal.push.models import PushJob, PushNotification, PushSubscription, ReminderSettings
-
-log = logging.getLogger(__name__)
 
 EVENT_TTL = timedelta(hours=24)
 TEST_TTL = timedelta(minutes=10)
@@ -66,6 +63,12 @@ def schedule_of(settings: ReminderSettings) -> nudges.Schedule:
 def backoff_of(settings: ReminderSettings) -> nudges.Backoff:
     return nudges.Backoff(settings.ignored_in_a_row or 0, bool(settings.every_other_day), settings.backoff_anchor,
                           settings.last_nudge_at)
+
+
+def pause_and_next(settings: ReminderSettings, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """The pause still in force (None if there is none), and when the next reminder comes after it."""
+    paused = settings.paused_until if settings.paused_until and settings.paused_until > now else None
+    return paused, nudges.next_due_after(schedule_of(settings), max(now, paused or now))
 
 
 def reschedule(settings: ReminderSettings, now: datetime) -> None:

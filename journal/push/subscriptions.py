@@ -29,7 +29,7 @@ from journal.push.services import PushError, reschedule, settings_for
 
 log = logging.getLogger(__name__)
 
-SECRET_COLUMN = "push_subscriptions.secret"  # noqa: S105 - an AAD label, not a secret
+SECRET_COLUMN = f"{PushSubscription.TABLE}.secret"  # an AAD label, not a secret
 ENDPOINT_MAX = 2048
 MAX_DEVICES = 20
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -38,10 +38,14 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # --- VAPID -------------------------------------------------------------------------------------------
 
 
+def vapid_key_version() -> int:
+    """The version of the server's VAPID key: subscriptions made with another one must be made again."""
+    return int(current_app.config["VAPID_KEY_VERSION"])
+
+
 def vapid_public_key() -> tuple[str, int]:
     """The public key browsers pass as `applicationServerKey`, and its version."""
-    config = current_app.config
-    return crypto.vapid_public_key(config["VAPID_PRIVATE_KEY"]), int(config["VAPID_KEY_VERSION"])
+    return crypto.vapid_public_key(current_app.config["VAPID_PRIVATE_KEY"]), vapid_key_version()
 
 
 # --- Subscriptions -----------------------------------------------------------------------------------
@@ -86,24 +90,31 @@ def allow_local_endpoints() -> bool:
     return bool(config.get("TESTING")) or config["JOURNAL_ENV"] == "development"
 
 
+def _endpoint_problem(endpoint, allow_local: bool) -> str | None:
+    """Why `endpoint` is not the URL of a push service this server sends to, or None."""
+    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > ENDPOINT_MAX:
+        return "The subscription's endpoint URL is required."
+    try:
+        parts = urlsplit(endpoint)
+        parts.port  # noqa: B018 - read for its ValueError: a port that is not a number from 0 to 65535
+    except ValueError:
+        return "That is not a valid URL."
+    host = parts.hostname or ""
+    local = allow_local and parts.scheme == "http" and host in LOCAL_HOSTS
+    if (parts.scheme != "https" and not local) or not host or parts.username or parts.password:
+        return "Push endpoints must be https URLs."
+    if not _allowed_service(host, allow_local):
+        return "That push service is not one this server sends to."
+    return None
+
+
 def parse_subscription(body: Mapping) -> SubscriptionInput:
     """Validate a PushSubscription's JSON (as `subscription.toJSON()` gives it) plus the key version."""
     fields = {}
-    allow_local = allow_local_endpoints()
     endpoint = body.get("endpoint")
-    push_origin = ""
-    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > ENDPOINT_MAX:
-        fields["endpoint"] = "The subscription's endpoint URL is required."
-    else:
-        parts = urlsplit(endpoint)
-        host = parts.hostname or ""
-        local = allow_local and parts.scheme == "http" and host in LOCAL_HOSTS
-        if (parts.scheme != "https" and not local) or not host or parts.username or parts.password:
-            fields["endpoint"] = "Push endpoints must be https URLs."
-        elif not _allowed_service(host, allow_local):
-            fields["endpoint"] = "That push service is not one this server sends to."
-        else:
-            push_origin = origin_of(endpoint)
+    problem = _endpoint_problem(endpoint, allow_local_endpoints())
+    if problem:
+        fields["endpoint"] = problem
     keys = body.get("keys")
     keys = keys if isinstance(keys, Mapping) else {}
     p256dh, auth = _b64url_bytes(keys.get("p256dh")), _b64url_bytes(keys.get("auth"))
@@ -111,7 +122,7 @@ def parse_subscription(body: Mapping) -> SubscriptionInput:
         fields["keys.p256dh"] = "An uncompressed P-256 public key (65 bytes, base64url)."
     if auth is None or len(auth) != 16:
         fields["keys.auth"] = "A 16-byte authentication secret (base64url)."
-    _, current = vapid_public_key()
+    current = vapid_key_version()
     version = body.get("vapid_key_version", current)
     if isinstance(version, bool) or not isinstance(version, int):
         fields["vapid_key_version"] = "The version number from /api/v1/push/vapid-public-key."
@@ -123,7 +134,7 @@ def parse_subscription(body: Mapping) -> SubscriptionInput:
         fields["old_endpoint"] = "The previous endpoint URL, or null."
     if fields:
         raise ValidationError(fields, "That push subscription is not valid.")
-    return SubscriptionInput(endpoint, _b64url(p256dh), _b64url(auth), version, push_origin, old_endpoint)
+    return SubscriptionInput(endpoint, _b64url(p256dh), _b64url(auth), version, origin_of(endpoint), old_endpoint)
 
 
 def device_label(user_agent: str | None) -> str:
@@ -143,9 +154,9 @@ def _seal(user: User, sub_id: uuid.UUID, data: SubscriptionInput) -> bytes:
     return data_key_for(user).encrypt_json(secret, table=SECRET_COLUMN, row_id=sub_id)
 
 
-def open_secret(key: crypto.DataKey, sub: PushSubscription) -> dict:
+def open_secret(key: crypto.DataKey, sub_id: uuid.UUID, secret: bytes) -> dict:
     """The endpoint and keys of a subscription (raises crypto.DecryptionError if it was altered)."""
-    return key.decrypt_json(sub.secret, table=SECRET_COLUMN, row_id=sub.id)
+    return key.decrypt_json(secret, table=SECRET_COLUMN, row_id=sub_id)
 
 
 def subscribe(user: User, data: SubscriptionInput, *, label: str, app_origin: str | None,
@@ -193,7 +204,7 @@ def list_subscriptions(user: User) -> list[PushSubscription]:
 def subscription_endpoint(user: User, sub: PushSubscription) -> str | None:
     """The endpoint of one of the member's devices, or None if it cannot be decrypted."""
     try:
-        return open_secret(data_key_for(user), sub)["endpoint"]
+        return open_secret(data_key_for(user), sub.id, sub.secret)["endpoint"]
     except crypto.DecryptionError:
         log.warning("push subscription %s could not be decrypted", sub.id)
         return None

@@ -6,7 +6,7 @@ from journal.entries.timekeeping import local_datetime
 from journal.entries.validation import ValidationError
 from journal.extensions import db, utcnow
 from journal.forms import ActionForm
-from journal.push import bp, nudges, services, subscriptions
+from journal.push import bp, nudges, services, subscriptions, test_send_limit
 from journal.push.forms import PauseForm, RemindersForm
 from journal.push.models import PushSubscription
 from journal.security import own_or_404
@@ -22,14 +22,11 @@ def _form_from(settings) -> RemindersForm:
 
 def _page(form: RemindersForm | None = None):
     settings = services.settings_for(current_user)
-    now = utcnow()
     key, version = subscriptions.vapid_public_key()
     subs = subscriptions.list_subscriptions(current_user)
-    schedule = services.schedule_of(settings)
-    paused = settings.paused_until if settings.paused_until and settings.paused_until > now else None
+    paused, next_at = services.pause_and_next(settings, utcnow())
     backoff = services.current_backoff(settings) if current_user.is_member else nudges.Backoff()
     form = form or _form_from(settings)
-    next_at = nudges.next_due_after(schedule, max(now, paused or now))
     return render_template(
         "push/reminders.html", form=form, pause_form=PauseForm(), action_form=ActionForm(), settings=settings,
         devices=subs, vapid_key=key, vapid_version=version, paused=paused,
@@ -98,6 +95,7 @@ def resume():
 
 @bp.post("/reminders/test")
 @login_required
+@test_send_limit
 def send_test():
     if ActionForm().validate_on_submit():
         try:

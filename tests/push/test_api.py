@@ -3,13 +3,18 @@ test notifications, snoozing, and reminder settings. Every answer is checked aga
 from __future__ import annotations
 
 import base64
+import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from journal import crypto
-from journal.extensions import db
+from journal import create_app, crypto
+from journal.auth.models import User
+from journal.extensions import db, utcnow
+from journal.push import subscriptions
 from journal.push.models import PushJob, PushNotification, PushSubscription, ReminderSettings
+from tests.conftest import app_config
 from tests.push.conftest import subscribe
 
 
@@ -22,6 +27,30 @@ def test_vapid_public_key_is_public_and_matches_the_configured_key(app, client):
     assert response.status_code == 200
     assert response.get_json() == {"key": crypto.vapid_public_key(app.config["VAPID_PRIVATE_KEY"]),
                                    "version": app.config["VAPID_KEY_VERSION"]}
+
+
+def test_rotating_the_vapid_key_from_the_cli(sqlite_app, tmp_path, monkeypatch):
+    app = sqlite_app  # no database work: one backend is enough
+    runner = app.test_cli_runner()
+    monkeypatch.setenv("JOURNAL_VAPID_PRIVATE_KEY", app.config["VAPID_PRIVATE_KEY"])
+    refused = runner.invoke(args=["push", "rotate-vapid-key", "--yes"])
+    assert refused.exit_code != 0 and "JOURNAL_VAPID_KEY_VERSION" in refused.output
+    monkeypatch.delenv("JOURNAL_VAPID_PRIVATE_KEY")
+
+    path = Path(app.instance_path) / "vapid.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assert runner.invoke(args=["push", "rotate-vapid-key"], input="n\n").exit_code != 0  # asks first
+    assert not path.exists()
+    result = runner.invoke(args=["push", "rotate-vapid-key", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "version 2" in result.output and path.stat().st_mode & 0o077 == 0
+    # The next start reads the new key and version from the instance folder.
+    config = app_config(tmp_path, f"sqlite:///{tmp_path / 'rotated.sqlite3'}")
+    del config["VAPID_PRIVATE_KEY"]
+    rotated = create_app(config)
+    saved = json.loads(path.read_text())
+    assert rotated.config["VAPID_KEY_VERSION"] == saved["version"] == 2
+    assert rotated.config["VAPID_PRIVATE_KEY"] == saved["private_key"] != app.config["VAPID_PRIVATE_KEY"]
 
 
 def test_register_list_reregister_and_remove_a_device(app, members, push_service):
@@ -70,6 +99,10 @@ def _valid(push_service):
     (lambda s: {**s, "endpoint": "http://10.0.0.5:6379/"}, "endpoint"),
     (lambda s: {**s, "endpoint": "https://user:pw@fcm.googleapis.com/x"}, "endpoint"),
     (lambda s: {k: v for k, v in s.items() if k != "endpoint"}, "endpoint"),
+    # URLs that urlsplit cannot take apart: a form message, never a 500.
+    (lambda s: {**s, "endpoint": "https://fcm.googleapis.com:99999/x"}, "endpoint"),
+    (lambda s: {**s, "endpoint": "https://fcm.googleapis.com:abc/x"}, "endpoint"),
+    (lambda s: {**s, "endpoint": "https://[::1/x"}, "endpoint"),
     (lambda s: {**s, "keys": {**s["keys"], "p256dh": _b64(b"\x05" + bytes(64))}}, "keys.p256dh"),
     (lambda s: {**s, "keys": {**s["keys"], "p256dh": _b64(b"\x04" + bytes(31))}}, "keys.p256dh"),
     (lambda s: {**s, "keys": {**s["keys"], "p256dh": "not base64!"}}, "keys.p256dh"),
@@ -92,6 +125,39 @@ def test_real_push_services_are_accepted_and_local_ones_only_in_tests(app, membe
     app.config.update(TESTING=False, JOURNAL_ENV="production")
     response = member.api("POST", "/api/v1/push/subscriptions", json={**valid, "endpoint": "http://127.0.0.1:9/x"})
     assert response.status_code == 422
+
+
+def test_a_device_over_the_limit_is_refused(app, member, push_service):
+    with app.app_context():
+        user = db.session.get(User, member.user_id)
+        for _ in range(subscriptions.MAX_DEVICES):
+            data = subscriptions.parse_subscription(push_service.new_device().subscription())
+            subscriptions.subscribe(user, data, label="Test", app_origin=None, now=utcnow())
+        db.session.commit()
+    response = member.api("POST", "/api/v1/push/subscriptions", json=_valid(push_service))
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "too_many_devices"
+    assert len(member.api("GET", "/api/v1/push/subscriptions").get_json()["items"]) == subscriptions.MAX_DEVICES
+
+
+def test_a_replaced_subscription_removes_the_old_device_but_only_ones_own(members, push_service):
+    member, other = members.make(), members.make()
+    old, theirs, new = push_service.new_device(), push_service.new_device(), push_service.new_device()
+    subscribe(member, old)
+    subscribe(other, theirs)
+    subscribe(member, new, old_endpoint=old.endpoint)  # what the service worker sends on pushsubscriptionchange
+    assert [d["endpoint"] for d in member.api("GET", "/api/v1/push/subscriptions").get_json()["items"]] == [
+        new.endpoint]
+    subscribe(member, push_service.new_device(), old_endpoint=theirs.endpoint)  # not the member's to remove
+    assert [d["endpoint"] for d in other.api("GET", "/api/v1/push/subscriptions").get_json()["items"]] == [
+        theirs.endpoint]
+
+
+@pytest.mark.parametrize("method, url", [("POST", "/api/v1/push/subscriptions"), ("POST", "/api/v1/push/snooze"),
+                                         ("PUT", "/api/v1/reminders")])
+def test_json_endpoints_refuse_other_bodies(member, method, url):
+    assert member.api(method, url, data="minutes=5", content_type="text/plain").status_code == 415
+    response = member.api(method, url, json=["not", "an", "object"])
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_json"
 
 
 def test_state_changing_calls_need_the_csrf_token(member, push_service):
@@ -138,6 +204,15 @@ def test_a_browser_that_subscribes_for_another_account_moves_to_it(app, members,
     assert len(second.api("GET", "/api/v1/push/subscriptions").get_json()["items"]) == 1
 
 
+def test_test_notifications_share_one_rate_limit_between_page_and_api(member, push_service):
+    subscribe(member, push_service.new_device())
+    for _ in range(5):
+        assert member.api("POST", "/api/v1/push/test").status_code == 202
+        assert member.post("/reminders/test").status_code == 302
+    assert member.post("/reminders/test").status_code == 429
+    assert member.api("POST", "/api/v1/push/test").status_code == 429
+
+
 def test_test_notification_needs_a_device_then_queues_one_per_device(app, member, push_service):
     response = member.api("POST", "/api/v1/push/test")
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "no_devices"
@@ -162,6 +237,7 @@ def test_reminder_settings_round_trip_and_validation(member):
     assert member.api("GET", "/api/v1/reminders").get_json() == saved
 
     for bad, field in [({"times": ["08:00", "12:00", "18:00", "21:00"]}, "times"), ({"times": ["25:00"]}, "times[0]"),
+                       ({"times": ["+8:30"]}, "times[0]"), ({"times": ["٠٨:30"]}, "times[0]"),
                        ({"days": ["monday"]}, "days"), ({"timezone": "Mars/Olympus"}, "timezone"),
                        ({"quiet_hours": {"start": "22:00"}}, "quiet_hours.end"), ({"pause_days": 365}, "pause_days"),
                        ({"skip_if_checked_in": "yes"}, "skip_if_checked_in"), ({"colour": "blue"}, "colour")]:

@@ -73,7 +73,11 @@ def test_devices_test_notification_and_removal(app, members, push_service):
     assert "No devices yet" in member.get("/reminders").get_data(as_text=True)
 
 
-def test_clinicians_see_devices_but_no_reminder_schedule(members):
+def test_clinicians_see_devices_but_no_reminder_schedule(app, members):
     clinician = members.make(role="clinician")
     html = clinician.get("/reminders").get_data(as_text=True)
     assert "Devices" in html and "When to remind me" not in html
+    for url, form in (("/reminders", FORM), ("/reminders/pause", {"days": "7"}), ("/reminders/resume", {})):
+        assert clinician.post(url, form).status_code == 302
+    with app.app_context():
+        assert db.session.get(ReminderSettings, clinician.user_id) is None

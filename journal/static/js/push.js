@@ -50,6 +50,15 @@
     return !own || base64url(own) === key.replace(/=+$/, "");  // unknown (old browsers): assume current
   }
 
+  // `existing` if it was made with the server's current key; otherwise a new subscription (one made under
+  // another key must go first).
+  function currentSubscription(reg, existing) {
+    if (existing && usesCurrentKey(existing)) return Promise.resolve(existing);
+    return (existing ? existing.unsubscribe() : Promise.resolve()).then(function () {
+      return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
+    });
+  }
+
   function register(subscription) {
     var json = subscription.toJSON();
     return send("POST", subscriptionsUrl, {
@@ -64,6 +73,8 @@
       box.setAttribute("data-push-timezone", zone);
     });
   }
+
+  var BLOCKED = "Notifications are blocked for this site. You can allow them in your browser's site settings.";
 
   function showOn() {
     say("Notifications are on for this device.");
@@ -95,10 +106,7 @@
       return registration();
     }).then(function (reg) {
       return reg.pushManager.getSubscription().then(function (existing) {
-        if (existing && usesCurrentKey(existing)) return existing;
-        return (existing ? existing.unsubscribe() : Promise.resolve()).then(function () {
-          return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
-        });
+        return currentSubscription(reg, existing);
       });
     }).then(register).then(recordZone).then(function () {
       showOn();
@@ -106,7 +114,7 @@
     }).catch(function (error) {
       enableButton.disabled = false;
       if (error && error.message === "denied") {
-        showOff("Notifications are blocked for this site. You can allow them in your browser's site settings.");
+        showOff(BLOCKED);
       } else if (error && error.message === "dismissed") {
         showOff("No problem. Tap the button again whenever you like.");
       } else {
@@ -161,7 +169,7 @@
   disableButton.addEventListener("click", turnOff);
 
   if (Notification.permission === "denied") {
-    showOff("Notifications are blocked for this site. You can allow them in your browser's site settings.");
+    showOff(BLOCKED);
     return;
   }
   showOff();
@@ -170,11 +178,7 @@
   // have been made under an old VAPID key, or for another account on this browser).
   registration().then(function (reg) {
     return reg.pushManager.getSubscription().then(function (subscription) {
-      if (!subscription) return null;
-      if (usesCurrentKey(subscription)) return subscription;
-      return subscription.unsubscribe().then(function () {
-        return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
-      });
+      return subscription ? currentSubscription(reg, subscription) : null;
     });
   }).then(function (subscription) {
     if (!subscription) return null;
