@@ -89,10 +89,7 @@ def build(n: int, seed: int = 7) -> None:
         {"decliner_id": a, "requester_id": b, "declined_at": now - timedelta(days=rng.randint(0, 60))}
         for a, b in {tuple(rng.sample(range(1, n + 1), 2)) for _ in range(n // 5)}])
     db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE"))
-    else:
-        db.session.execute(text("ANALYZE"))
+    db.session.execute(text("ANALYZE"))  # the same statement on SQLite and PostgreSQL
     db.session.commit()
 
 

@@ -13,9 +13,16 @@ from journal.errors import api_error
 from journal.extensions import db
 from journal.peers import comments, connections, limits, moderation, notifications, profiles, sharing, suggestions
 from journal.peers.errors import PeerError
-from journal.peers.guards import api_failure, member_api, peer_entry_or_404, profile_api_required
+from journal.peers.guards import api_failure, member_api, peer_entry_or_404, required_profile
 
 bp = Blueprint("peers_api", __name__)
+
+
+@bp.errorhandler(PeerError)
+def peer_error(exc: PeerError):
+    """A service said no: nothing it did is kept, and the member reads why in the API's error shape."""
+    db.session.rollback()
+    return api_failure(exc)
 
 
 def _iso(value):
@@ -73,9 +80,7 @@ def profile_json(view: profiles.ProfileView) -> dict:
 @bp.get("/peers/profile")
 @member_api
 def get_profile():
-    existing = profiles.profile_of(current_user.id)
-    view = profiles.view_of(current_user, existing) if existing else profiles.blank_view(current_user)
-    return jsonify(profile_json(view))
+    return jsonify(profile_json(profiles.own_view(current_user)))
 
 
 @bp.put("/peers/profile")
@@ -90,31 +95,26 @@ def put_profile():
         return api_error(422, "invalid", "Unknown fields.", {name: "Not a profile field." for name in unknown})
     if not isinstance(body.get("enabled"), bool):
         return api_error(422, "invalid", "Say whether you take part.", {"enabled": "true or false"})
-    kinds = {"conditions": list, "topics": list, "languages": list, "open_to_matches": bool, "nudges_enabled": bool}
-    wrong = {name: "Wrong type." for name, kind in kinds.items() if name in body and not isinstance(body[name], kind)}
+    # Lists of codes must hold strings: anything else could not even be compared with the curated lists.
+    wrong = {name: "Wrong type." for name in ("conditions", "topics", "languages") if name in body
+             and not (isinstance(body[name], list) and all(isinstance(code, str) for code in body[name]))}
+    wrong |= {name: "Wrong type." for name in ("open_to_matches", "nudges_enabled")
+              if name in body and not isinstance(body[name], bool)}
     wrong |= {name: "A string." for name in ("support", "timezone", "avatar_colour", "other_condition", "bio")
               if name in body and not isinstance(body[name], str)}
     if wrong:
         return api_error(422, "invalid", "Some fields have the wrong type.", wrong)
-    existing = profiles.profile_of(current_user.id)
-    current = profiles.view_of(current_user, existing) if existing else profiles.blank_view(current_user)
+    current = profiles.own_view(current_user)
     data = profiles.ProfileInput(**{name: body.get(name, getattr(current, name)) for name in fields})
-    try:
-        profiles.save_profile(current_user, data)
-    except PeerError as exc:
-        db.session.rollback()
-        return api_failure(exc)
+    profile = profiles.save_profile(current_user, data)
     db.session.commit()
-    return jsonify(profile_json(profiles.view_of(current_user, profiles.profile_of(current_user.id))))
+    return jsonify(profile_json(profiles.view_of(current_user, profile)))
 
 
 @bp.post("/peers/guidelines")
 @member_api
 def accept_guidelines():
-    profile, error = profile_api_required()
-    if error:
-        return error
-    profiles.accept_guidelines(profile)
+    profiles.accept_guidelines(required_profile())
     db.session.commit()
     return "", 204
 
@@ -125,9 +125,7 @@ def accept_guidelines():
 @bp.get("/peers/suggestions")
 @member_api
 def list_suggestions():
-    profile, error = profile_api_required()
-    if error:
-        return error
+    profile = required_profile()
     found = suggestions.for_member(current_user, profile) if profile.open_to_matches else []
     return jsonify({"items": [{"member": member_json(s.card), "score": s.score, "reason": s.reason}
                               for s in found]})
@@ -136,27 +134,18 @@ def list_suggestions():
 @bp.get("/peers/connections")
 @member_api
 def list_connections():
-    _, error = profile_api_required()
-    if error:
-        return error
+    required_profile()
     lists = connections.lists_for(current_user)
     return jsonify({name: [member_json(c) for c in connections.profile_cards(getattr(lists, name))]
                     for name in ("connections", "incoming", "outgoing")})
 
 
-def _run(action, member_id, status_ok: int = 204, body: dict | None = None):
-    _, error = profile_api_required()
-    if error:
-        return error
-    try:
-        result = action(current_user, profiles.by_public_id(member_id))
-    except PeerError as exc:
-        db.session.rollback()
-        return api_failure(exc)
+def _on_member(action, member_id):
+    """Run one connection service on a member (by public id) for a member taking part, and commit."""
+    required_profile()
+    result = action(current_user, profiles.by_public_id(member_id))
     db.session.commit()
-    if status_ok == 204:
-        return "", 204
-    return jsonify(body(result) if callable(body) else body or {}), status_ok
+    return result
 
 
 @bp.post("/peers/connections")
@@ -166,25 +155,28 @@ def request_connection():
     body, error = _json_body()
     if error:
         return error
-    return _run(connections.request, body.get("member_id"), 201, lambda row: {"status": row.status})
+    row = _on_member(connections.request, body.get("member_id"))
+    return jsonify({"status": row.status}), 201
 
 
 @bp.post("/peers/connections/<member_id>/accept")
 @member_api
 def accept_connection(member_id):
-    return _run(connections.accept, member_id, 200, lambda row: {"status": row.status})
+    return jsonify({"status": _on_member(connections.accept, member_id).status})
 
 
 @bp.post("/peers/connections/<member_id>/decline")
 @member_api
 def decline_connection(member_id):
-    return _run(connections.decline, member_id)
+    _on_member(connections.decline, member_id)
+    return "", 204
 
 
 @bp.delete("/peers/connections/<member_id>")
 @member_api
 def disconnect(member_id):
-    return _run(connections.disconnect, member_id)
+    _on_member(connections.disconnect, member_id)
+    return "", 204
 
 
 @bp.post("/peers/blocks")
@@ -193,20 +185,23 @@ def block():
     body, error = _json_body()
     if error:
         return error
-    return _run(connections.block, body.get("member_id"))
+    _on_member(connections.block, body.get("member_id"))
+    return "", 204
 
 
 @bp.delete("/peers/blocks/<member_id>")
 @member_api
 def unblock(member_id):
-    return _run(connections.unblock, member_id)
+    _on_member(connections.unblock, member_id)
+    return "", 204
 
 
 @bp.post("/peers/members/<member_id>/nudge")
 @limits.nudges
 @member_api
 def nudge(member_id):
-    return _run(connections.nudge, member_id)
+    _on_member(connections.nudge, member_id)
+    return "", 204
 
 
 # --- Feed, entries, comments, reactions --------------------------------------------------------------
@@ -215,9 +210,7 @@ def nudge(member_id):
 @bp.get("/peers/feed")
 @member_api
 def feed():
-    _, error = profile_api_required()
-    if error:
-        return error
+    required_profile()
     try:
         page = sharing.feed(current_user, cursor=request.args.get("cursor"))
     except ValueError:
@@ -235,6 +228,11 @@ def get_entry(entry_id):
     return jsonify(body)
 
 
+def _own_comment_json(comment, text: str) -> dict:
+    """The writer's comment as just saved, and whether to offer them crisis support (them alone)."""
+    return comment_json(comments.own_view(current_user, comment)) | {"crisis_support": crisis.needs_support(text)}
+
+
 @bp.post("/peers/entries/<entry_id>/comments")
 @limits.comments
 @member_api
@@ -246,42 +244,29 @@ def add_comment(entry_id):
     text = body.get("body")
     if not isinstance(text, str):
         return api_error(422, "invalid", "Write something first.", {"body": "A string."})
-    mine = profiles.profile_of(current_user.id)
-    if body.get("accept_guidelines") is True and mine is not None:
-        profiles.accept_guidelines(mine)
-    try:
-        row = comments.add(current_user, checkin, access, text)
-    except PeerError as exc:
-        db.session.rollback()
-        return api_failure(exc)
+    row = comments.add(current_user, checkin, access, text, accept_guidelines=body.get("accept_guidelines") is True)
     db.session.commit()
-    view = next(c for c in comments.for_entry(current_user, checkin) if c.id == row.id)
-    return jsonify(comment_json(view) | {"crisis_support": crisis.needs_support(text)}), 201
+    return jsonify(_own_comment_json(row, text)), 201
 
 
 @bp.route("/peers/comments/<comment_id>", methods=["PATCH", "DELETE"])
 @limits.comments
 @member_api
 def change_comment(comment_id):
-    try:
-        comment, checkin = comments.get(current_user, comment_id)
-        if request.method == "DELETE":
-            comments.delete(current_user, comment)
-            db.session.commit()
-            return "", 204
-        body, error = _json_body()
-        if error:
-            return error
-        text = body.get("body")
-        if not isinstance(text, str):
-            return api_error(422, "invalid", "Write something first.", {"body": "A string."})
-        comments.edit(current_user, comment, checkin, text)
-    except PeerError as exc:
-        db.session.rollback()
-        return api_failure(exc)
+    comment, checkin = comments.get(current_user, comment_id)
+    if request.method == "DELETE":
+        comments.delete(current_user, comment)
+        db.session.commit()
+        return "", 204
+    body, error = _json_body()
+    if error:
+        return error
+    text = body.get("body")
+    if not isinstance(text, str):
+        return api_error(422, "invalid", "Write something first.", {"body": "A string."})
+    comments.edit(current_user, comment, checkin, text)
     db.session.commit()
-    view = next(c for c in comments.for_entry(current_user, checkin) if c.id == comment.id)
-    return jsonify(comment_json(view) | {"crisis_support": crisis.needs_support(text)})
+    return jsonify(_own_comment_json(comment, text))
 
 
 @bp.post("/peers/entries/<entry_id>/reactions")
@@ -292,11 +277,7 @@ def add_reaction(entry_id):
     body, error = _json_body()
     if error:
         return error
-    try:
-        created = comments.react(current_user, checkin, access, str(body.get("kind", "")))
-    except PeerError as exc:
-        db.session.rollback()
-        return api_failure(exc)
+    created = comments.react(current_user, checkin, access, str(body.get("kind", "")))
     db.session.commit()
     return jsonify({"kind": body["kind"], "created": created}), 201 if created else 200
 
@@ -306,11 +287,7 @@ def add_reaction(entry_id):
 @member_api
 def remove_reaction(entry_id, kind):
     checkin, access = peer_entry_or_404(entry_id)
-    try:
-        comments.unreact(current_user, checkin, access, kind)
-    except PeerError as exc:
-        db.session.rollback()
-        return api_failure(exc)
+    comments.unreact(current_user, checkin, access, kind)
     db.session.commit()
     return "", 204
 
@@ -323,11 +300,11 @@ def remove_reaction(entry_id, kind):
 def list_notifications():
     blocked = set(db.session.scalars(connections.blocked_ids_query(current_user.id)))
     items = notifications.recent(current_user, blocked)
+    reasons = moderation.reasons_for(current_user, items)
     return jsonify({"unread": notifications.unread_count(current_user.id),
                     "items": [{"id": n.id, "kind": n.kind, "text": n.text, "url": n.url,
                                "created_at": _iso(n.created_at), "unread": n.unread,
-                               "moderator_note": moderation.why_for_member(current_user, n.action_id)
-                               if n.action_id else None} for n in items]})
+                               "moderator_note": reasons.get(n.id)} for n in items]})
 
 
 @bp.post("/peers/notifications/read")
@@ -348,12 +325,8 @@ def file_report():
     details = body.get("details") or ""
     if not isinstance(details, str):
         return api_error(422, "invalid", "Details must be text.", {"details": "A string."})
-    try:
-        report = moderation.file_report(current_user, str(body.get("kind", "")), body.get("target_id"),
-                                        str(body.get("reason", "")), details)
-    except PeerError as exc:
-        db.session.rollback()
-        return api_failure(exc)
+    report = moderation.file_report(current_user, str(body.get("kind", "")), body.get("target_id"),
+                                    str(body.get("reason", "")), details)
     db.session.commit()
     return jsonify({"id": str(report.id), "status": report.status}), 201
 

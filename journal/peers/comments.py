@@ -63,12 +63,16 @@ def _encrypt(comment: PeerComment, body: str) -> None:
     comment.body_ct = data_key_for_owner(comment.entry_owner_id).encrypt_text(body, table=TABLE, row_id=comment.id)
 
 
-def add(viewer: User, checkin: Checkin, access: EntryAccess | None, body: str,
+def add(viewer: User, checkin: Checkin, access: EntryAccess | None, body: str, *, accept_guidelines: bool = False,
         now: datetime | None = None) -> PeerComment:
-    """Comment on a shared check-in; its author is notified (in-app and by a generic push)."""
+    """Comment on a shared check-in (accepting the guidelines with it, if asked); its author is notified
+    (in-app and by a generic push)."""
     now = now or utcnow()
     _conversation_open(checkin, access)
-    _require_guidelines(profiles.profile_of(viewer.id))
+    profile = profiles.profile_of(viewer.id)
+    if accept_guidelines and profile is not None:
+        profiles.accept_guidelines(profile, now)
+    _require_guidelines(profile)
     comment = PeerComment(id=uuid.uuid4(), checkin_id=checkin.id, author_id=viewer.id,
                           entry_owner_id=checkin.owner_id, created_at=now)
     _encrypt(comment, _clean(body))
@@ -108,10 +112,11 @@ def delete(viewer: User, comment: PeerComment) -> None:
     db.session.flush()
 
 
-def decrypt(comment: PeerComment) -> str | None:
+def decrypt(comment: PeerComment, key: crypto.DataKey | None = None) -> str | None:
+    """A comment's text (`key`: the entry owner's, when the caller has it already), or None if unreadable."""
+    key = key or data_key_for_owner(comment.entry_owner_id)
     try:
-        return data_key_for_owner(comment.entry_owner_id).decrypt_text(comment.body_ct, table=TABLE,
-                                                                      row_id=comment.id)
+        return key.decrypt_text(comment.body_ct, table=TABLE, row_id=comment.id)
     except crypto.DecryptionError:
         log.warning("could not decrypt peer comment %s", comment.id)
         return None
@@ -128,8 +133,22 @@ class CommentView:
     may_delete: bool
 
 
+def _view(viewer: User, comment: PeerComment, author: User, profile: PeerProfile | None,
+          key: crypto.DataKey) -> CommentView:
+    author_card = profiles.card(author, profile) if profile else sharing.placeholder_card(author)
+    return CommentView(comment.id, author_card, decrypt(comment, key), comment.created_at,
+                       comment.edited_at is not None, comment.author_id == viewer.id,
+                       viewer.id in (comment.author_id, comment.entry_owner_id))
+
+
+def own_view(viewer: User, comment: PeerComment) -> CommentView:
+    """The viewer's own comment, as the conversation shows it (after writing or editing it)."""
+    return _view(viewer, comment, viewer, profiles.profile_of(viewer.id), data_key_for_owner(comment.entry_owner_id))
+
+
 def for_entry(viewer: User, checkin: Checkin) -> list[CommentView]:
     """The conversation on an entry, oldest first, without hidden comments or anyone blocked either way."""
+    key = data_key_for_owner(checkin.owner_id)  # every comment here is under the entry owner's key: unwrap it once
     rows = db.session.execute(
         select(PeerComment, User, PeerProfile)
         .join(User, User.id == PeerComment.author_id)
@@ -138,13 +157,7 @@ def for_entry(viewer: User, checkin: Checkin) -> list[CommentView]:
                PeerComment.author_id.not_in(connections.blocked_ids_query(viewer.id)))
         .order_by(PeerComment.created_at, PeerComment.id)
     )
-    views = []
-    for comment, author, profile in rows:
-        author_card = profiles.card(author, profile) if profile else sharing.placeholder_card(author.id)
-        views.append(CommentView(comment.id, author_card, decrypt(comment), comment.created_at,
-                                 comment.edited_at is not None, comment.author_id == viewer.id,
-                                 viewer.id in (comment.author_id, comment.entry_owner_id)))
-    return views
+    return [_view(viewer, comment, author, profile, key) for comment, author, profile in rows]
 
 
 # --- Reactions -------------------------------------------------------------------------------------

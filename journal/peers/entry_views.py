@@ -20,11 +20,11 @@ def _render_entry(checkin: Checkin, access, form: CommentForm | None = None, sta
     item = sharing.entry_for(current_user, checkin, access)
     thread = comments.for_entry(current_user, checkin) if checkin.share_peers else []
     mine = profiles.profile_of(current_user.id)
-    return render_peers("peers/entry.html", status, item=item, thread=thread, checkin=checkin,
-                        form=form or CommentForm(), my_profile=mine,
+    active = mine if mine is not None and mine.enabled else None
+    return render_peers("peers/entry.html", status, profile=active, item=item, thread=thread, checkin=checkin,
+                        form=form or CommentForm(),
                         needs_guidelines=mine is None or mine.guidelines_accepted_at is None,
-                        author_active=profiles.active_profile(current_user) is not None
-                        if access.relation == "owner" else True)
+                        author_active=active is not None if access.relation == "owner" else True)
 
 
 @bp.get("/entries/<entry_id>")
@@ -42,11 +42,8 @@ def comment(entry_id):
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_entry(checkin, access, form, 422)
-    mine = profiles.profile_of(current_user.id)
-    if form.accept_guidelines.data and mine is not None:
-        profiles.accept_guidelines(mine)
     try:
-        comments.add(current_user, checkin, access, form.body.data)
+        comments.add(current_user, checkin, access, form.body.data, accept_guidelines=form.accept_guidelines.data)
     except comments.GuidelinesNeeded as exc:
         db.session.rollback()
         form.accept_guidelines.errors.append(exc.message)

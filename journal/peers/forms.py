@@ -6,7 +6,6 @@ import zoneinfo
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -93,5 +92,4 @@ class ModerationForm(FlaskForm):
 
 
 class LiftForm(FlaskForm):
-    user = HiddenField()
     why = StringField("Why", validators=[DataRequired(message="Say why."), Length(max=moderation.WHY_MAX)])

@@ -12,51 +12,38 @@ from flask_login import current_user, login_required
 
 from journal.entries.models import Checkin
 from journal.errors import api_error
-from journal.extensions import db
 from journal.peers import profiles
-from journal.peers.errors import PeerError
-from journal.security import entry_access, parse_id
+from journal.peers.errors import Conflict, PeerError
+from journal.peers.models import PeerProfile
+from journal.security import viewable_or_404
 
 
-def member_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role != "member":
-            abort(403)
-        return view(*args, **kwargs)
+def _role_only(role: str, refuse):
+    """Decorator: signed in (else the login redirect or a 401), and of `role` (else `refuse()`)."""
 
-    return wrapper
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if current_user.role != role:
+                return refuse()
+            return view(*args, **kwargs)
 
+        return wrapper
 
-def moderator_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role != "moderator":
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+    return decorator
 
 
-def member_api(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role != "member":
-            return api_error(403, message="Peer support is for member accounts.")
-        return view(*args, **kwargs)
-
-    return wrapper
+member_required = _role_only("member", lambda: abort(403))
+moderator_required = _role_only("moderator", lambda: abort(403))
+member_api = _role_only("member", lambda: api_error(403, message="Peer support is for member accounts."))
 
 
 def peer_entry_or_404(raw_id):
     """A check-in the viewer sees as its author or as a connected peer, with the access; else 404.
     (A clinician's or anyone else's access never opens the peer pages.)"""
-    checkin = db.session.get(Checkin, parse_id(raw_id))
-    access = entry_access(current_user, checkin) if checkin is not None else None
-    if access is None or access.relation not in ("owner", "peer"):
+    checkin, access = viewable_or_404(Checkin, raw_id, current_user)
+    if access.relation not in ("owner", "peer"):
         abort(404)
     return checkin, access
 
@@ -65,9 +52,15 @@ def api_failure(exc: PeerError):
     return api_error(exc.status, exc.code, exc.message, exc.fields)
 
 
-def profile_api_required():
-    """The member's active profile, or an API error to return."""
+class ProfileRequired(Conflict):
+    """The member has not turned peer support on."""
+
+    code = "profile_required"
+
+
+def required_profile() -> PeerProfile:
+    """The member's active profile; ProfileRequired (409) if they do not take part now."""
     profile = profiles.active_profile(current_user)
     if profile is None:
-        return None, api_error(409, "profile_required", "Turn on peer support in your peer profile first.")
-    return profile, None
+        raise ProfileRequired("Turn on peer support in your peer profile first.")
+    return profile

@@ -85,9 +85,6 @@ class PeerConnection(db.Model):
 
     __table_args__ = (UniqueConstraint("user_low", "user_high", name="uq_peer_connections_pair"),)
 
-    def other(self, user_id: int) -> int:
-        return self.user_high if user_id == self.user_low else self.user_low
-
 
 class PeerDecline(db.Model):
     """`decliner` turned down `requester`: they are not suggested to the requester for 30 days."""

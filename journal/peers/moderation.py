@@ -140,7 +140,6 @@ class ReportDetail:
     reason: str
     reporter_name: str
     details: str
-    subject: User
     subject_card: profiles.PeerCard
     entry: sharing.PeerEntry | None = None
     comment: str | None = None
@@ -151,16 +150,24 @@ class ReportDetail:
     actions: tuple[str, ...] = ()
 
 
-def _decrypt_or(key_owner: int | None, token: bytes | None, table: str, row_id) -> str:
+def _decrypt_or(key: crypto.DataKey | None, token: bytes | None, table: str, row_id) -> str:
+    """The text, or UNREADABLE when it does not decrypt or its key's account is gone (`key` None)."""
     if token is None:
         return ""
-    if key_owner is None:
+    if key is None:
         return UNREADABLE
     try:
-        return data_key_for_owner(key_owner).decrypt_text(token, table=table, row_id=row_id)
-    except (crypto.DecryptionError, AttributeError):  # AttributeError: the key's account is gone
+        return key.decrypt_text(token, table=table, row_id=row_id)
+    except crypto.DecryptionError:
         log.warning("could not decrypt %s %s", table, row_id)
         return UNREADABLE
+
+
+def _keys_of(user_ids: set[int]) -> dict[int, crypto.DataKey]:
+    """These members' data keys, unwrapped, from one query (accounts that are gone are left out)."""
+    if not user_ids:
+        return {}
+    return {user.id: data_key_for(user) for user in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
 
 
 def get_report(raw_id) -> PeerReport:
@@ -180,10 +187,9 @@ def detail(moderator: User, report: PeerReport, now: datetime | None = None) -> 
     view = ReportDetail(
         report=report, reason=REPORT_REASONS.get(report.reason, report.reason),
         reporter_name=reporter.display_name if reporter else "A former member",
-        details=_decrypt_or(report.reporter_id, report.details_ct, f"{PeerReport.TABLE}.details_ct", report.id),
-        subject=subject,
-        subject_card=profiles.card(subject, subject_profile) if subject_profile else sharing.placeholder_card(
-            subject.id),
+        details=_decrypt_or(data_key_for(reporter) if reporter else None, report.details_ct,
+                            f"{PeerReport.TABLE}.details_ct", report.id),
+        subject_card=profiles.card(subject, subject_profile) if subject_profile else sharing.placeholder_card(subject),
         history=history(subject.id), actions=ACTIONS_FOR[report.subject_kind],
     )
     suspension = db.session.get(Suspension, subject.id)
@@ -311,8 +317,11 @@ class ActionView:
 
 
 def _action_views(rows) -> list[ActionView]:
+    rows = rows.all()
+    keys = _keys_of({row.subject_user_id for row, _ in rows if row.subject_user_id is not None})
     return [ActionView(row.id, row.action, row.moderator_name, name or "A former member",
-                       _decrypt_or(row.subject_user_id, row.why_ct, f"{ModerationAction.TABLE}.why_ct", row.id),
+                       _decrypt_or(keys.get(row.subject_user_id), row.why_ct, f"{ModerationAction.TABLE}.why_ct",
+                                   row.id),
                        row.created_at) for row, name in rows]
 
 
@@ -330,12 +339,17 @@ def action_log(limit: int = 100) -> list[ActionView]:
         .order_by(ModerationAction.created_at.desc()).limit(limit)))
 
 
-def why_for_member(user: User, action_id) -> str | None:
-    """A moderator's reason, for the member it concerns (encrypted under their own key)."""
-    row = db.session.get(ModerationAction, action_id) if action_id else None
-    if row is None or row.subject_user_id != user.id:
-        return None
-    return _decrypt_or(user.id, row.why_ct, f"{ModerationAction.TABLE}.why_ct", row.id)
+def reasons_for(user: User, items: list[notifications.NotificationView]) -> dict[int, str]:
+    """The moderators' reasons behind a member's notifications, by notification id (one query): each is
+    encrypted under the key of the member it concerns, so only theirs can be read."""
+    action_ids = {item.action_id for item in items if item.action_id}
+    if not action_ids:
+        return {}
+    key = data_key_for(user)
+    why = {row.id: _decrypt_or(key, row.why_ct, f"{ModerationAction.TABLE}.why_ct", row.id)
+           for row in db.session.scalars(select(ModerationAction).where(
+               ModerationAction.id.in_(action_ids), ModerationAction.subject_user_id == user.id))}
+    return {item.id: why[item.action_id] for item in items if item.action_id in why}
 
 
 def suspension_refusal(user: User) -> str | None:

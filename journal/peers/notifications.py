@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from journal.auth.models import User
 from journal.extensions import db, utcnow
-from journal.peers.models import PeerNotification, PeerProfile
+from journal.peers.models import PeerNotification
 from journal.push import events
 
 # kind -> (push event or None, sentence after the actor's name, or the whole sentence without an actor)
@@ -90,9 +90,3 @@ def mark_all_read(user_id: int, now: datetime | None = None) -> int:
     result = db.session.execute(update(PeerNotification).where(
         PeerNotification.user_id == user_id, PeerNotification.read_at.is_(None)).values(read_at=now or utcnow()))
     return result.rowcount or 0
-
-
-def actor_profiles(user_ids: set[int]) -> dict[int, PeerProfile]:
-    if not user_ids:
-        return {}
-    return {p.user_id: p for p in db.session.scalars(select(PeerProfile).where(PeerProfile.user_id.in_(user_ids)))}

@@ -11,7 +11,8 @@ from sqlalchemy import delete, insert, select
 
 from journal import crypto
 from journal.auth.models import User
-from journal.auth.services import data_key_for, data_key_for_owner
+from journal.auth.services import data_key_for
+from journal.entries import timekeeping
 from journal.extensions import db, utcnow
 from journal.peers import matching
 from journal.peers.conditions import (
@@ -146,8 +147,8 @@ def _decrypt(key: crypto.DataKey, profile: PeerProfile, column: str) -> str:
 
 
 def view_of(user: User, profile: PeerProfile) -> ProfileView:
-    """Decrypt a profile with its owner's key (the caller has checked the viewer may see it)."""
-    key = data_key_for_owner(user.id)
+    """Decrypt a profile (`user`'s) with its owner's key (the caller has checked the viewer may see it)."""
+    key = data_key_for(user)
     return ProfileView(
         card=card(user, profile), enabled=profile.enabled, open_to_matches=profile.open_to_matches,
         support=profile.support, timezone=profile.timezone,
@@ -166,6 +167,12 @@ def blank_view(user: User) -> ProfileView:
                                      default_colour(user.id)),
                        enabled=False, open_to_matches=True, support="both", timezone=user.timezone,
                        conditions=[], topics=[], languages=["en"], avatar_colour=default_colour(user.id))
+
+
+def own_view(user: User) -> ProfileView:
+    """The member's own profile, decrypted, or the blank one before they first opt in."""
+    profile = profile_of(user.id)
+    return view_of(user, profile) if profile is not None else blank_view(user)
 
 
 def facts_for(user_ids: list[int]) -> dict[int, matching.PeerFacts]:
@@ -221,7 +228,7 @@ def _validate(data: ProfileInput) -> ProfileInput:
         errors["languages"] = "Choose at least one language you can chat in."
     if data.support not in SUPPORT_MODES:
         errors["support"] = "Choose what you are here for."
-    if data.timezone not in zoneinfo.available_timezones():
+    if not timekeeping.is_zone(data.timezone):
         errors["timezone"] = "Choose a time zone from the list."
     if data.avatar_colour not in AVATAR_COLOURS:
         errors["avatar_colour"] = "Choose one of the colours."
@@ -267,16 +274,13 @@ def save_profile(user: User, data: ProfileInput, now: datetime | None = None) ->
     return profile
 
 
-def set_enabled(user: User, enabled: bool, now: datetime | None = None) -> PeerProfile | None:
-    """Opt out (everything peer-facing disappears at once; connections wait) or back in."""
+def opt_out(user: User, now: datetime | None = None) -> None:
+    """Stop taking part: everything peer-facing disappears at once; connections wait. (Opting back in
+    saves the profile again.)"""
     profile = profile_of(user.id)
-    if profile is None:
-        if enabled:
-            raise Invalid("Fill in your peer profile first.")
-        return None
-    profile.enabled = enabled
-    profile.updated_at = now or utcnow()
-    return profile
+    if profile is not None:
+        profile.enabled = False
+        profile.updated_at = now or utcnow()
 
 
 def accept_guidelines(profile: PeerProfile, now: datetime | None = None) -> None:

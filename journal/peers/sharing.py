@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from journal import crypto
 from journal.auth.models import User
-from journal.auth.services import data_key_for_owner
+from journal.auth.services import data_key_for
 from journal.entries import services as entries
 from journal.entries import tracking
 from journal.entries.models import Checkin, Medication, Symptom, Tag
@@ -88,42 +88,53 @@ class PeerEntry:
         return [(kind, label, self.reactions.get(kind, 0), kind in self.mine) for kind, label in REACTIONS.items()]
 
 
-def _names(checkins: list[Checkin]) -> dict[int, tracking.Catalog]:
-    """Decrypt only the symptom, tag and medication names these entries use, per owner (3 queries)."""
-    wanted: set[uuid.UUID] = set()
-    payloads = {}
-    for checkin in checkins:
-        payload = entries.decrypt_payload(data_key_for_owner(checkin.owner_id), checkin)
-        payloads[checkin.id] = payload
-        if payload:
-            wanted.update(uuid.UUID(k) for k in payload["symptoms"])
-            wanted.update(uuid.UUID(t) for t in payload["tags"])
-            wanted.update(uuid.UUID(m) for m, _ in payload["meds"])
-    groups: dict[int, dict[str, list]] = defaultdict(lambda: {"symptoms": [], "tags": [], "medications": []})
-    for model, group in ((Symptom, "symptoms"), (Tag, "tags"), (Medication, "medications")):
-        if not wanted:
-            break
-        for row in db.session.scalars(select(model).where(model.id.in_(wanted))):
-            try:
-                name = data_key_for_owner(row.owner_id).decrypt_text(row.name_ct, table=f"{row.TABLE}.name_ct",
-                                                                    row_id=row.id)
-            except crypto.DecryptionError:
-                log.warning("could not decrypt %s %s", row.TABLE, row.id)
-                name = "(unreadable)"
-            groups[row.owner_id][group].append(tracking.CatalogItem(row.id, name, row.archived))
-    return {owner: tracking.Catalog(**g) for owner, g in groups.items()}
+@dataclass
+class _Author:
+    card: profiles.PeerCard
+    key: crypto.DataKey
 
 
-def _shown(view: entries.CheckinView, relation: str, hide_note: bool) -> entries.CheckinView:
+def _authors(owner_ids: set[int]) -> dict[int, _Author]:
+    """The authors of a page's entries: their cards and unwrapped data keys, from one query (not one per
+    entry: the session holds loaded rows only weakly, so a lookup by id later may query again)."""
+    rows = db.session.execute(select(User, PeerProfile).outerjoin(PeerProfile, PeerProfile.user_id == User.id)
+                              .where(User.id.in_(owner_ids)))
+    return {user.id: _Author(profiles.card(user, profile) if profile else placeholder_card(user), data_key_for(user))
+            for user, profile in rows}
+
+
+def _view(checkin: Checkin, key: crypto.DataKey, relation: str, hide_note: bool) -> entries.CheckinView:
+    """Decrypt a check-in (once), leaving out what a peer may not see: with the note kept private, no note,
+    tags or medications. The names it shows are put in by _name_items."""
+    view = entries.view_of(checkin, key, tracking.EMPTY_CATALOG)
     if relation == "peer" and hide_note:
         view.note, view.tags, view.medications = "", [], []
     return view
 
 
-def _cards(owner_ids: set[int]) -> dict[int, profiles.PeerCard]:
-    rows = db.session.execute(select(User, PeerProfile).join(PeerProfile, PeerProfile.user_id == User.id)
-                              .where(User.id.in_(owner_ids)))
-    return {user.id: profiles.card(user, profile) for user, profile in rows}
+def _name_items(views: list[entries.CheckinView], keys: dict[int, crypto.DataKey]) -> None:
+    """Put in the names of the symptoms, tags and medications these views show, decrypting only those
+    names, each with its owner's key (one query per kind, however many entries and owners)."""
+    wanted = {uuid.UUID(item_id) for view in views for item_id in (
+        *(s.id for s in view.symptoms), *(t for t, _ in view.tags), *(m for m, _, _ in view.medications))}
+    if not wanted:
+        return
+    groups: dict[int, dict[str, list]] = defaultdict(lambda: {"symptoms": [], "tags": [], "medications": []})
+    for model, group in ((Symptom, "symptoms"), (Tag, "tags"), (Medication, "medications")):
+        for row in db.session.scalars(select(model).where(model.id.in_(wanted), model.owner_id.in_(keys))):
+            try:
+                name = keys[row.owner_id].decrypt_text(row.name_ct, table=f"{row.TABLE}.name_ct", row_id=row.id)
+            except crypto.DecryptionError:
+                log.warning("could not decrypt %s %s", row.TABLE, row.id)
+                name = "(unreadable)"
+            groups[row.owner_id][group].append(tracking.CatalogItem(row.id, name, row.archived))
+    catalogs = {owner: tracking.Catalog(**g) for owner, g in groups.items()}
+    for view in views:
+        name = catalogs.get(view.owner_id, tracking.EMPTY_CATALOG).name
+        for symptom in view.symptoms:
+            symptom.name = name(symptom.id)
+        view.tags = [(t, name(t)) for t, _ in view.tags]
+        view.medications = [(m, name(m), dose) for m, _, dose in view.medications]
 
 
 def _support(viewer_id: int, items: list[PeerEntry]) -> None:
@@ -150,19 +161,19 @@ def _support(viewer_id: int, items: list[PeerEntry]) -> None:
 
 def entry_for(viewer: User, checkin: Checkin, access: EntryAccess) -> PeerEntry:
     """One check-in for the peer entry page, shaped by the viewer's access."""
-    catalog = _names([checkin]).get(checkin.owner_id) or tracking.Catalog([], [], [])
-    view = entries.view_of(checkin, data_key_for_owner(checkin.owner_id), catalog)
+    author = _authors({checkin.owner_id})[checkin.owner_id]
     hide = not access.see_note
-    author = _cards({checkin.owner_id}).get(checkin.owner_id) or placeholder_card(checkin.owner_id)
-    item = PeerEntry(_shown(view, access.relation, hide), author, access.relation, hide and access.relation == "peer")
+    item = PeerEntry(_view(checkin, author.key, access.relation, hide), author.card, access.relation,
+                     hide and access.relation == "peer")
+    _name_items([item.entry], {checkin.owner_id: author.key})
     _support(viewer.id, [item])
     return item
 
 
-def placeholder_card(user_id: int) -> profiles.PeerCard:
-    user = db.session.get(User, user_id)
-    name = user.display_name if user else "A former member"
-    return profiles.PeerCard(uuid.UUID(int=0), name, profiles.initials(name), profiles.default_colour(user_id))
+def placeholder_card(user: User) -> profiles.PeerCard:
+    """The card of a member without a peer profile: their name, and no link (its id is all zeros)."""
+    name = user.display_name
+    return profiles.PeerCard(uuid.UUID(int=0), name, profiles.initials(name), profiles.default_colour(user.id))
 
 
 @dataclass
@@ -190,14 +201,10 @@ def feed(viewer: User, cursor: str | None = None, limit: int = PAGE_SIZE) -> Fee
     rows = db.session.scalars(query.order_by(Checkin.occurred_at.desc(), Checkin.id.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    catalogs = _names(rows)
-    cards = _cards({row.owner_id for row in rows})
-    items = []
-    for row in rows:
-        view = entries.view_of(row, data_key_for_owner(row.owner_id),
-                               catalogs.get(row.owner_id) or tracking.Catalog([], [], []))
-        items.append(PeerEntry(_shown(view, "peer", row.hide_note_from_peers), cards[row.owner_id], "peer",
-                               row.hide_note_from_peers))
+    authors = _authors({row.owner_id for row in rows})
+    items = [PeerEntry(_view(row, authors[row.owner_id].key, "peer", row.hide_note_from_peers),
+                       authors[row.owner_id].card, "peer", row.hide_note_from_peers) for row in rows]
+    _name_items([item.entry for item in items], {owner: author.key for owner, author in authors.items()})
     _support(viewer.id, items)
     return FeedPage(items, entries.encode_cursor(rows[-1]) if more else None)
 

@@ -26,7 +26,8 @@ def nav_counts(user) -> dict:
 
 
 def render_peers(template: str, status: int = 200, **context):
-    profile = context.pop("profile", None) or profiles.active_profile(current_user)
+    """A Peers page with its tabs and counts; pass `profile` (the viewer's active one, or None) if known."""
+    profile = context.pop("profile") if "profile" in context else profiles.active_profile(current_user)
     counts = nav_counts(current_user) if profile is not None else {"unread": 0, "incoming": 0}
     return render_template(template, profile=profile, counts=counts, action_form=ActionForm(),
                            reactions=REACTIONS, **context), status
@@ -58,8 +59,7 @@ def feed():
 @bp.route("/profile", methods=["GET", "POST"])
 @member_required
 def profile():
-    existing = profiles.profile_of(current_user.id)
-    view = profiles.view_of(current_user, existing) if existing else profiles.blank_view(current_user)
+    view = profiles.own_view(current_user)
     form = ProfileForm(data=None if request.method == "POST" else {
         "enabled": view.enabled, "open_to_matches": view.open_to_matches,
         "support": view.support, "conditions": view.conditions, "other_condition": view.other_condition,
@@ -79,15 +79,14 @@ def profile():
                   "Saved. Peer support is off: nobody sees your profile or anything you shared.", "success")
             return redirect(url_for("peers.suggestions_page") if form.enabled.data else url_for("peers.profile"))
     return render_peers("peers/profile_form.html", 400 if form.errors else 200, form=form, view=view,
-                        groups=[(g, [c for c in CONDITIONS if c.group == g]) for g in CONDITION_GROUPS],
-                        existing=existing)
+                        groups=[(g, [c for c in CONDITIONS if c.group == g]) for g in CONDITION_GROUPS])
 
 
 @bp.post("/profile/leave")
 @member_required
 def leave():
     if ActionForm().validate_on_submit():
-        profiles.set_enabled(current_user, False)
+        profiles.opt_out(current_user)
         db.session.commit()
         flash("Peer support is off. Your journal is untouched; turn it back on any time.", "info")
     return redirect(url_for("peers.profile"))
@@ -221,8 +220,7 @@ def notifications_page():
         return intro
     blocked = set(db.session.scalars(connections.blocked_ids_query(current_user.id)))
     items = notifications.recent(current_user, blocked)
-    reasons = {item.id: moderation.why_for_member(current_user, item.action_id)
-               for item in items if item.action_id}
+    reasons = moderation.reasons_for(current_user, items)
     page = render_peers("peers/notifications.html", profile=profile, items=items, reasons=reasons)
     notifications.mark_all_read(current_user.id, utcnow())
     db.session.commit()

@@ -1,4 +1,5 @@
-"""Peer test helpers: opt members in, connect them, and read their public ids, all through the API."""
+"""Peer test helpers: opt members in, connect them, and read their public ids, all through the API;
+count the queries a page runs."""
 from __future__ import annotations
 
 import pytest
@@ -33,6 +34,23 @@ def share(client, **fields) -> str:
 
     audience = {"peers": True, "clinicians": False, "hide_note_from_peers": False, **fields.pop("audience", {})}
     return make_checkin(client, audience=audience, **fields)["id"]
+
+
+def statements_of(app, client, url) -> list[str]:
+    """The SQL statements one page load runs (it must answer 200)."""
+    from sqlalchemy import event
+
+    from journal.extensions import db
+
+    statements = []
+    with app.app_context():
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+    return statements
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from journal.extensions import db
 from journal.peers.models import PeerComment
 from journal.push import events
 from tests.conftest import Client
-from tests.peers.conftest import accept_guidelines, connect, opt_in, share
+from tests.peers.conftest import accept_guidelines, connect, opt_in, share, statements_of
 
 CANARY = "canary-comment-5c1d-I-had-the-same-flare"
 
@@ -215,3 +215,20 @@ def test_the_timeline_pays_nothing_for_notification_counts(app, peers):
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
     assert statements and not any("peer_" in sql for sql in statements)
+
+
+def test_the_entry_page_runs_the_same_queries_for_one_reply_or_many(app, peers, members):
+    """Replies are decrypted with the entry owner's key, unwrapped once: no query per reply."""
+    author, peer = peers
+    entry = share(author)
+    comment(peer, entry, "first reply")
+    one_reply = statements_of(app, peer, f"/peers/entries/{entry}")
+    third = members.make(display_name="Third")
+    opt_in(third)
+    connect(author, third)
+    accept_guidelines(third)
+    for client, body in ((third, "second reply"), (peer, "third reply"), (third, "fourth reply")):
+        assert comment(client, entry, body).status_code == 201
+    page = peer.get(f"/peers/entries/{entry}").get_data(as_text=True)
+    assert all(f"{n} reply" in page for n in ("first", "second", "third", "fourth"))
+    assert len(statements_of(app, peer, f"/peers/entries/{entry}")) == len(one_reply)

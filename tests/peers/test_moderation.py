@@ -146,6 +146,8 @@ def test_warning_reaches_the_member_with_the_reason(peers, moderator):
     assert act(moderator, report_id, "warn", why="Please keep contact details private").status_code == 302
     page = peer.get("/peers/notifications").get_data(as_text=True)
     assert "A moderator sent you a warning" in page and "Please keep contact details private" in page
+    warning = peer.api("GET", "/api/v1/peers/notifications").get_json()["items"][0]
+    assert warning["kind"] == "warning" and warning["moderator_note"] == "Please keep contact details private"
     assert "A moderator reviewed your report" in notes_of(author)[0]
 
 

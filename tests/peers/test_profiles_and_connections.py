@@ -8,7 +8,7 @@ from sqlalchemy import select, text, update
 from journal.auth.models import User
 from journal.extensions import db, utcnow
 from journal.peers.models import PeerProfile
-from tests.peers.conftest import accept_guidelines, opt_in, share
+from tests.peers.conftest import accept_guidelines, connect, opt_in, share
 
 PROFILE_FORM = {"enabled": "y", "open_to_matches": "y", "support": "get", "conditions": ["lupus", "fibromyalgia"],
                 "topics": ["fatigue"], "languages": ["en", "fr"], "timezone": "Europe/Paris", "avatar_colour": "plum",
@@ -187,3 +187,57 @@ def test_deleting_an_account_takes_its_peer_traces_with_it(app, peers):
             left = db.session.scalar(text(f"SELECT count(*) FROM {table} WHERE {column} = :u"),  # noqa: S608
                                      {"u": peer.user_id})
             assert left == 0, (table, column)
+
+
+def test_profile_lists_must_hold_strings(members):
+    member = members.make()
+    for field in ("conditions", "topics", "languages"):
+        response = member.api("PUT", "/api/v1/peers/profile",
+                              json={"enabled": True, "languages": ["en"], field: [["lupus"]]}, check=False)
+        assert response.status_code == 422, (field, response.status_code)
+        assert field in response.get_json()["error"]["fields"]
+
+
+def test_withdraw_nudge_disconnect_block_and_unblock_through_the_pages(members):
+    asker, other = members.make(display_name="Asker"), members.make(display_name="Other")
+    opt_in(asker)
+    opt_in(other)
+    # A request sent, then withdrawn from the connections list: it is gone on both sides.
+    assert asker.post(f"/peers/members/{other.member_id}/connect").status_code == 302
+    assert "Requests you sent" in asker.get("/peers/connections").get_data(as_text=True)
+    response = asker.post(f"/peers/members/{other.member_id}/disconnect", {"next": "connections"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/peers/connections")
+    assert "Requests you sent" not in asker.get("/peers/connections").get_data(as_text=True)
+    assert "Waiting for you" not in other.get("/peers/connections").get_data(as_text=True)
+    # Connected: "thinking of you" from the member's page, once in a while.
+    connect(asker, other)
+    response = other.post(f"/peers/members/{asker.member_id}/nudge", follow_redirects=True)
+    assert "Sent. They will know you are thinking of them." in response.get_data(as_text=True)
+    assert "Other is thinking of you" in asker.get("/peers/notifications").get_data(as_text=True)
+    response = other.post(f"/peers/members/{asker.member_id}/nudge", follow_redirects=True)
+    assert "You sent one recently" in response.get_data(as_text=True)
+    # Disconnecting from the member's page ends the connection for both.
+    assert other.post(f"/peers/members/{asker.member_id}/disconnect").status_code == 302
+    assert asker.api("GET", "/api/v1/peers/connections").get_json()["connections"] == []
+    # Blocking goes back to the lists (the profile is gone for them), where the block can be lifted.
+    response = asker.post(f"/peers/members/{other.member_id}/block")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/peers/connections")
+    page = asker.get("/peers/connections").get_data(as_text=True)
+    assert "<h2>Blocked</h2>" in page and "Unblock" in page and "Other" in page
+    response = asker.post(f"/peers/members/{other.member_id}/unblock", {"next": "connections"})
+    assert response.status_code == 302
+    assert "<h2>Blocked</h2>" not in asker.get("/peers/connections").get_data(as_text=True)
+    assert asker.get(f"/peers/members/{other.member_id}").status_code == 200
+
+
+def test_the_guidelines_page_and_marking_notifications_read(peers):
+    author, peer = peers
+    page = peer.get("/peers/guidelines")
+    assert page.status_code == 200 and "How to respond well" in page.get_data(as_text=True)
+    assert peer.api("POST", f"/api/v1/peers/members/{author.member_id}/nudge").status_code == 204
+    before = author.api("GET", "/api/v1/peers/notifications").get_json()
+    assert before["unread"] >= 1 and before["items"][0]["unread"] is True
+    assert author.api("POST", "/api/v1/peers/notifications/read").status_code == 204
+    after = author.api("GET", "/api/v1/peers/notifications").get_json()
+    assert after["unread"] == 0 and len(after["items"]) == len(before["items"])
+    assert not any(item["unread"] for item in after["items"])

@@ -2,7 +2,7 @@
 import re
 
 from tests.conftest import add_item, make_checkin
-from tests.peers.conftest import connect, opt_in, share
+from tests.peers.conftest import connect, opt_in, share, statements_of
 
 
 def feed_ids(client) -> list[str]:
@@ -162,3 +162,28 @@ def test_emails_never_appear_on_peer_pages_or_api_responses(peers, members):
             body = response.get_data(as_text=True)
             assert response.status_code in (200, 404), url
             assert not any(email in body for email in emails), (url, client.email)
+
+
+def test_the_feed_runs_the_same_queries_for_one_author_or_many(app, peers, members):
+    """No query per author or per entry: keys, names, cards and support come a page at a time."""
+    author, peer = peers
+
+    def shares(client, name):
+        symptom = add_item(client, "symptoms", f"{name} symptom")
+        tag = add_item(client, "tags", f"{name} tag")
+        for hide in (False, True):
+            share(client, note=f"{name} note", symptoms=[{"id": symptom, "severity": 2}], tags=[tag],
+                  audience={"hide_note_from_peers": hide})
+
+    shares(author, "First")
+    one_author = statements_of(app, peer, "/peers/")
+    for name in ("Second", "Third"):
+        other = members.make(display_name=name)
+        opt_in(other)
+        connect(other, peer)
+        shares(other, name)
+    page = peer.get("/peers/").get_data(as_text=True)
+    assert all(f"{name} symptom" in page for name in ("First", "Second", "Third"))
+    assert all(f"<li>{name} tag</li>" in page for name in ("First", "Second", "Third"))
+    three_authors = statements_of(app, peer, "/peers/")
+    assert len(three_authors) == len(one_author), "\n".join(three_authors)
