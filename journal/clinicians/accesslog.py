@@ -1,9 +1,14 @@
 """“Who has seen my journal”: the access log told in words, on the member's local days."""
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import select
+
 from journal.audit import AccessLogEntry, accesses_for, record_access
 from journal.clinicians.trends import fmt_day, fmt_range
 from journal.entries import timekeeping
+from journal.extensions import db
 
 VERBS = {
     "dashboard": "viewed your dashboard",
@@ -34,6 +39,7 @@ def describe(row: AccessLogEntry, tz_name: str) -> str:
 
 
 def log_lines(owner, limit: int = 200) -> list[tuple[AccessLogEntry, str]]:
+    """The owner's access log, newest first, each row with its sentence."""
     return [(row, describe(row, owner.timezone)) for row in accesses_for(owner.id, limit=limit)]
 
 
@@ -43,3 +49,13 @@ def record_look(grant, viewer, action: str, views) -> None:
     record_access(owner_id=grant.owner_id, viewer=viewer, action=action, viewer_name=viewer.display_name[:80],
                   entry_count=len(days), first_day=min(days) if days else None,
                   last_day=max(days) if days else None)
+
+
+def last_look_day(owner, viewer) -> date | None:
+    """The last of the owner's local days before today on which this viewer looked at their journal."""
+    tz_name = owner.timezone
+    start_of_today = timekeeping.day_bounds(timekeeping.today_in(tz_name), tz_name)[0]
+    at = db.session.scalar(select(AccessLogEntry.created_at).where(
+        AccessLogEntry.owner_id == owner.id, AccessLogEntry.viewer_id == viewer.id,
+        AccessLogEntry.created_at < start_of_today).order_by(AccessLogEntry.created_at.desc()).limit(1))
+    return None if at is None else timekeeping.local_day(at, tz_name)

@@ -2,72 +2,64 @@
 (list, invite, change, revoke) and access log. Documented in clinicians/apispec.py."""
 from __future__ import annotations
 
-from datetime import date
+from functools import wraps
 
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user, login_required
 
 from journal import database
-from journal.clinicians import accesslog, services
+from journal.clinicians import accesslog, patients, services
 from journal.clinicians.models import ClinicianGrant
-from journal.clinicians.views import Patient, entries_page
-from journal.clinicians.views import patient_rows as _patient_rows
 from journal.entries import timekeeping
 from journal.entries.api import checkin_json
 from journal.entries.validation import ValidationError
 from journal.errors import api_error
 from journal.extensions import db, utcnow
-from journal.security import parse_id
+from journal.security import own_or_404
 
 bp = Blueprint("clinicians_api", __name__)
 
 MAX_PAGE = 100
 
 
+def _for(*, clinicians: bool):
+    """API views for one kind of account: clinicians, or members (who keep a journal to share)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if (current_user.role == "clinician") != clinicians:
+                return api_error(403, message="Clinician accounts only." if clinicians else "Members only.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+clinician_api = _for(clinicians=True)
+member_api = _for(clinicians=False)
+
+
 def _iso(value):
+    """A date, or an instant in UTC with a Z; None stays None."""
     return None if value is None else value.isoformat().replace("+00:00", "Z")
-
-
-def _role(clinician: bool):
-    if not current_user.is_authenticated:
-        return None
-    if (current_user.role == "clinician") != clinician:
-        return api_error(403, message="Clinician accounts only." if clinician else "Members only.")
-    return None
 
 
 # --- The clinician's side -----------------------------------------------------------------------------
 
 
 @bp.get("/clinician/patients")
-@login_required
+@clinician_api
 def list_patients():
-    error = _role(clinician=True)
-    if error:
-        return error
-    items = []
-    for row in _patient_rows(current_user):
-        grant = row.patient.grant
-        items.append({
-            "id": str(grant.id), "name": row.patient.name, "scope": grant.scope,
-            "range_start": grant.range_start.isoformat() if grant.range_start else None,
-            "range_end": grant.range_end.isoformat() if grant.range_end else None,
-            "access_ends_at": _iso(grant.ends_at),
-            "last_checkin_date": row.last.local_date.isoformat() if row.last else None,
-            "signals": [{"code": s.code, "title": s.title, "explanation": s.explanation} for s in row.signals],
-        })
-    return jsonify({"items": items})
-
-
-def _day(name: str, errors: dict) -> date | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = "Use a date like 2026-03-12."
-        return None
+    return jsonify({"items": [{
+        "id": str(row.patient.grant.id), "name": row.patient.name, "scope": row.patient.grant.scope,
+        "range_start": _iso(row.patient.grant.range_start), "range_end": _iso(row.patient.grant.range_end),
+        "access_ends_at": _iso(row.patient.grant.ends_at),
+        "last_checkin_date": _iso(row.last.local_date) if row.last else None,
+        "signals": [{"code": s.code, "title": s.title, "explanation": s.explanation} for s in row.signals],
+    } for row in patients.patient_rows(current_user)]})
 
 
 def shared_json(view) -> dict:
@@ -77,29 +69,23 @@ def shared_json(view) -> dict:
 
 
 @bp.get("/clinician/patients/<grant_id>/checkins")
-@login_required
+@clinician_api
 def patient_checkins(grant_id):
-    error = _role(clinician=True)
-    if error:
-        return error
     database.begin_writing()
-    grant = services.active_grant(current_user.id, parse_id(grant_id))
-    if grant is None:
-        return api_error(404)
+    patient = patients.patient_or_404(current_user, grant_id)
     errors = {}
-    date_from, date_to = _day("from", errors), _day("to", errors)
+    date_from, date_to = (services.parse_day(request.args.get(name), name, errors) for name in ("from", "to"))
     limit = request.args.get("limit", default=30, type=int)
     if not 1 <= (limit or 0) <= MAX_PAGE:
         errors["limit"] = f"Between 1 and {MAX_PAGE}."
     if errors:
         return api_error(400, fields=errors)
-    patient = Patient(grant, grant.owner, services.shown_name(grant), services.reference_day(grant, grant.owner))
     try:
-        views, next_cursor = entries_page(patient, date_from=date_from, date_to=date_to,
-                                          cursor=request.args.get("cursor"), limit=limit)
+        views, next_cursor = patients.entries_page(patient, date_from=date_from, date_to=date_to,
+                                                   cursor=request.args.get("cursor"), limit=limit)
     except ValueError:
         return api_error(400, fields={"cursor": "Not a cursor from this API."})
-    accesslog.record_look(grant, current_user, "entries", views)
+    accesslog.record_look(patient.grant, current_user, "entries", views)
     db.session.commit()
     return jsonify({"items": [shared_json(v) for v in views], "next_cursor": next_cursor})
 
@@ -111,10 +97,8 @@ def grant_json(summary: services.GrantSummary) -> dict:
     grant = summary.grant
     return {
         "id": str(grant.id), "status": summary.status, "scope": grant.scope,
-        "range_start": grant.range_start.isoformat() if grant.range_start else None,
-        "range_end": grant.range_end.isoformat() if grant.range_end else None,
-        "last_access_day": summary.last_day.isoformat() if summary.last_day else None,
-        "shown_name": summary.shown_name, "label": summary.label,
+        "range_start": _iso(grant.range_start), "range_end": _iso(grant.range_end),
+        "last_access_day": _iso(summary.last_day), "shown_name": summary.shown_name, "label": summary.label,
         "clinician": None if summary.clinician_name is None else {
             "name": summary.clinician_name, "profession": summary.profession,
             "organisation": summary.organisation},
@@ -123,17 +107,14 @@ def grant_json(summary: services.GrantSummary) -> dict:
     }
 
 
-def _own_grant(grant_id) -> ClinicianGrant | None:
-    grant = db.session.get(ClinicianGrant, parse_id(grant_id))
-    return grant if grant is not None and grant.owner_id == current_user.id else None
+def _described(grant: ClinicianGrant) -> dict:
+    return grant_json(services.describe_grant(grant, current_user, utcnow()))
 
 
 def _current_terms(grant: ClinicianGrant) -> dict:
     terms = services.terms_of(grant, current_user)
-    return {"scope": terms.scope, "range_start": terms.range_start and terms.range_start.isoformat(),
-            "range_end": terms.range_end and terms.range_end.isoformat(),
-            "ends_on": terms.ends_on and terms.ends_on.isoformat(), "real_name": terms.real_name,
-            "label": terms.label}
+    return {"scope": terms.scope, "range_start": _iso(terms.range_start), "range_end": _iso(terms.range_end),
+            "ends_on": _iso(terms.ends_on), "real_name": terms.real_name, "label": terms.label}
 
 
 def _terms_from_json(current: dict | None = None):
@@ -154,40 +135,29 @@ def _terms_from_json(current: dict | None = None):
 
 
 @bp.get("/sharing/clinicians")
-@login_required
+@member_api
 def list_grants():
-    error = _role(clinician=False)
-    if error:
-        return error
     now = utcnow()
     return jsonify({"items": [grant_json(services.describe_grant(g, current_user, now))
                               for g in services.grants_of_owner(current_user)]})
 
 
 @bp.post("/sharing/clinicians")
-@login_required
+@member_api
 def create_grant():
-    error = _role(clinician=False)
-    if error:
-        return error
     terms, error = _terms_from_json()
     if error:
         return error
     grant, code = services.create_invitation(current_user, terms)
     db.session.commit()
-    return jsonify({"grant": grant_json(services.describe_grant(grant, current_user, utcnow())), "code": code,
+    return jsonify({"grant": _described(grant), "code": code,
                     "link": url_for("clinicians.redeem", code=code, _external=True)}), 201
 
 
 @bp.patch("/sharing/clinicians/<grant_id>")
-@login_required
+@member_api
 def update_grant(grant_id):
-    error = _role(clinician=False)
-    if error:
-        return error
-    grant = _own_grant(grant_id)
-    if grant is None:
-        return api_error(404)
+    grant = own_or_404(ClinicianGrant, grant_id)
     if services.status_of(grant, utcnow()) not in ("active", "pending"):
         return api_error(409, message="This access has ended; send a new invitation instead.")
     terms, error = _terms_from_json(_current_terms(grant))
@@ -195,33 +165,23 @@ def update_grant(grant_id):
         return error
     services.update_terms(current_user, grant, terms)
     db.session.commit()
-    return jsonify(grant_json(services.describe_grant(grant, current_user, utcnow())))
+    return jsonify(_described(grant))
 
 
 @bp.post("/sharing/clinicians/<grant_id>/revoke")
-@login_required
+@member_api
 def revoke_grant(grant_id):
-    error = _role(clinician=False)
-    if error:
-        return error
-    grant = _own_grant(grant_id)
-    if grant is None:
-        return api_error(404)
+    grant = own_or_404(ClinicianGrant, grant_id)
     services.revoke(grant)
     db.session.commit()
-    return jsonify(grant_json(services.describe_grant(grant, current_user, utcnow())))
+    return jsonify(_described(grant))
 
 
 @bp.get("/sharing/access-log")
-@login_required
+@member_api
 def access_log():
-    error = _role(clinician=False)
-    if error:
-        return error
     return jsonify({"items": [{
         "viewer_name": row.viewer_name, "viewer_role": row.viewer_role, "action": row.action,
-        "entry_count": row.entry_count, "first_day": row.first_day.isoformat() if row.first_day else None,
-        "last_day": row.last_day.isoformat() if row.last_day else None, "at": _iso(row.created_at),
-        "description": line,
+        "entry_count": row.entry_count, "first_day": _iso(row.first_day), "last_day": _iso(row.last_day),
+        "at": _iso(row.created_at), "description": line,
     } for row, line in accesslog.log_lines(current_user)]})
-

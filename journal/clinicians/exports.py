@@ -1,4 +1,5 @@
-"""Exports of check-ins: CSV (one row per check-in) and the context of the printable report.
+"""Exports of check-ins: CSV (one row per check-in), the printable report, and the period an export
+or report covers (from the query string).
 
 The same functions serve a clinician (what their grant covers, under the name they were given) and a
 member exporting their own journal (everything, plus the audience columns).
@@ -8,13 +9,50 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import UTC
+from datetime import UTC, date, timedelta
 
-from flask import Response
+from flask import Response, current_app, render_template, request
 
+from journal.clinicians import trends
+from journal.clinicians.charts import Period, line_chart, strip_chart
 from journal.entries.services import CheckinView
+from journal.extensions import utcnow
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PERIODS = (7, 30, 90)  # the periods pages and reports offer, in days
+
+
+def date_arg(name: str) -> date | None:
+    """A day from the query string; absent or malformed is None."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def days_arg(default: int = 30) -> int:
+    """?days=7|30|90, or the default."""
+    days = request.args.get("days", type=int)
+    return days if days in PERIODS else default
+
+
+def last_days(today: date, days: int) -> Period:
+    """The `days` days that end with `today`."""
+    return Period(today - timedelta(days=days - 1), today)
+
+
+def export_range(today: date) -> tuple[date | None, date | None]:
+    """?days=7|30|90, or ?from= & ?to=, or (None, None): everything."""
+    if request.args.get("days", type=int) in PERIODS:
+        period = last_days(today, days_arg())
+        return period.start, period.end
+    return date_arg("from"), date_arg("to")
+
+
+def filename(name: str, rest: str, fallback: str) -> str:
+    """A download's name: the person's name made safe for a file name (or `fallback`), then `rest`."""
+    safe = "".join(c if c.isalnum() else "-" for c in name).strip("-")[:40] or fallback
+    return f"{safe}-{rest}"
 
 
 def safe_cell(value) -> str:
@@ -80,16 +118,10 @@ def attachment(body: str | bytes, filename: str, mimetype: str) -> Response:
     return response
 
 
-def render_report(*, views: list[CheckinView], period, name: str, subtitle: str, days: int, download: bool,
+def render_report(*, views: list[CheckinView], period: Period, name: str, subtitle: str, days: int, download: bool,
                   self_url: str, back_url: str):
     """The printable report of a period: charts, medications and tags, every check-in. With `download`
     it is a self-contained HTML file (styles inlined) saved as an attachment; otherwise a page."""
-    from flask import current_app, render_template
-
-    from journal.clinicians import trends
-    from journal.clinicians.charts import line_chart, strip_chart
-    from journal.extensions import utcnow
-
     charts = [(s, line_chart(s, period, f"rep-{s.key}")) for s in trends.chart_series(views)]
     tracks = trends.item_tracks(views)
     strip = strip_chart(tracks, period, "rep-items", "Medications and tags") if tracks else None
@@ -103,7 +135,6 @@ def render_report(*, views: list[CheckinView], period, name: str, subtitle: str,
                            generated=utcnow(), inline_css=inline_css, self_url=self_url,
                            back_url=back_url)
     if download:
-        safe = "".join(c if c.isalnum() else "-" for c in name).strip("-")[:40] or "journal"
-        return attachment(html, f"{safe}-report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.html",
+        return attachment(html, filename(name, f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.html", "journal"),
                           "text/html; charset=utf-8")
     return html

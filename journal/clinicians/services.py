@@ -2,23 +2,26 @@
 
 A member's invitation is a row holding only the hash of a random code; redeeming it binds a clinician
 and starts access. Every request re-reads the grant, so a change of scope or a revocation applies to the
-clinician's very next request. Services add and flush; the caller commits.
+clinician's very next request. What a clinician reads under a grant is in patients.py. Services add and
+flush; the caller commits.
 """
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from journal import crypto
 from journal.auth.models import User
 from journal.auth.services import data_key_for, data_key_for_owner
 from journal.clinicians.models import SCOPE_RANGE, SCOPE_SHARED, ClinicianGrant, ClinicianNote, ClinicianProfile
+from journal.clinicians.trends import fmt_day
 from journal.entries import timekeeping
 from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError
@@ -48,6 +51,14 @@ def profile_of(user_id: int) -> ClinicianProfile | None:
     return db.session.get(ClinicianProfile, user_id)
 
 
+def profiles_of(user_ids: Iterable[int]) -> dict[int, ClinicianProfile]:
+    """Several clinicians' profiles in one query, by user id."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return {p.user_id: p for p in db.session.scalars(select(ClinicianProfile).where(ClinicianProfile.user_id.in_(ids)))}
+
+
 def save_profile(user: User, profession: str, organisation: str) -> ClinicianProfile:
     """Create or update a clinician's profession and organisation."""
     profile = profile_of(user.id) or ClinicianProfile(user_id=user.id)
@@ -73,7 +84,8 @@ class GrantTerms:
     label: str | None = None
 
 
-def _day(raw: Any, key: str, errors: dict) -> date | None:
+def parse_day(raw: Any, key: str, errors: dict) -> date | None:
+    """A day in ISO form, or None if absent; a malformed one adds a message to `errors` under `key`."""
     if raw in (None, ""):
         return None
     try:
@@ -104,8 +116,8 @@ def parse_terms(raw: Mapping[str, Any], *, today: date, require_future_end: bool
         errors["scope"] = "Choose entries marked for clinicians, or a date range."
     terms = GrantTerms(scope=scope)
     if scope == SCOPE_RANGE:
-        terms.range_start = _day(raw.get("range_start"), "range_start", errors)
-        terms.range_end = _day(raw.get("range_end"), "range_end", errors)
+        terms.range_start = parse_day(raw.get("range_start"), "range_start", errors)
+        terms.range_end = parse_day(raw.get("range_end"), "range_end", errors)
         if terms.range_start is None and "range_start" not in errors:
             errors["range_start"] = "Choose the first day to share."
         if terms.range_start and terms.range_end and terms.range_end < terms.range_start:
@@ -114,10 +126,12 @@ def parse_terms(raw: Mapping[str, Any], *, today: date, require_future_end: bool
     if access == "until_revoked":
         terms.ends_on = None
     elif access == "date":
-        terms.ends_on = _day(raw.get("ends_on"), "ends_on", errors) or (
+        terms.ends_on = parse_day(raw.get("ends_on"), "ends_on", errors) or (
             None if "ends_on" in errors else today + timedelta(days=DEFAULT_ACCESS_DAYS))
         if terms.ends_on and require_future_end and terms.ends_on < today:
             errors["ends_on"] = "Choose today or a later day (or revoke access instead)."
+        elif terms.ends_on == date.max:  # access ends at the start of the next day, which has no date
+            errors["ends_on"] = "Choose an earlier day, or “until I revoke”."
     else:
         errors["access"] = "Choose an end date or “until I revoke”."
     name_choice = raw.get("name") or "pseudonym"
@@ -154,7 +168,7 @@ def terms_of(grant: ClinicianGrant, owner: User) -> GrantTerms:
     """A grant's current terms (decrypted), e.g. to pre-fill the edit form."""
     return GrantTerms(scope=grant.scope, range_start=grant.range_start, range_end=grant.range_end,
                       ends_on=last_access_day(grant, owner.timezone),
-                      real_name=_decrypt(grant, "name_ct", owner), label=_decrypt(grant, "label_ct", owner))
+                      real_name=_decrypt(grant, "name_ct"), label=_decrypt(grant, "label_ct"))
 
 
 def last_access_day(grant: ClinicianGrant, tz_name: str) -> date | None:
@@ -163,13 +177,13 @@ def last_access_day(grant: ClinicianGrant, tz_name: str) -> date | None:
     return timekeeping.local_day(grant.ends_at - timedelta(microseconds=1), tz_name)
 
 
-def _decrypt(grant: ClinicianGrant, column: str, owner: User | None = None) -> str | None:
+def _decrypt(grant: ClinicianGrant, column: str) -> str | None:
     token = getattr(grant, column)
     if token is None:
         return None
-    key = data_key_for(owner) if owner is not None else data_key_for_owner(grant.owner_id)
     try:
-        return key.decrypt_text(token, table=f"{ClinicianGrant.TABLE}.{column}", row_id=grant.id)
+        return data_key_for(grant.owner).decrypt_text(token, table=f"{ClinicianGrant.TABLE}.{column}",
+                                                      row_id=grant.id)
     except crypto.DecryptionError:
         log.warning("could not decrypt %s of grant %s", column, grant.id)
         return "(could not be decrypted)"
@@ -178,10 +192,6 @@ def _decrypt(grant: ClinicianGrant, column: str, owner: User | None = None) -> s
 def shown_name(grant: ClinicianGrant) -> str:
     """The name this clinician was given: a real name for them only, or the member's pseudonym."""
     return _decrypt(grant, "name_ct") or grant.owner.display_name
-
-
-def label_of(grant: ClinicianGrant, owner: User) -> str | None:
-    return _decrypt(grant, "label_ct", owner)
 
 
 # --- Invitations and grants (the member's side) ---------------------------------------------------
@@ -216,6 +226,7 @@ def grants_of_owner(owner: User) -> list[ClinicianGrant]:
     """Every invitation and grant the member made, newest first."""
     return list(db.session.scalars(
         select(ClinicianGrant).where(ClinicianGrant.owner_id == owner.id)
+        .options(selectinload(ClinicianGrant.clinician))
         .order_by(ClinicianGrant.created_at.desc(), ClinicianGrant.id)
     ))
 
@@ -257,13 +268,13 @@ def redeem(clinician: User, code: str, now: datetime | None = None) -> Clinician
 
 
 def patients_of(clinician: User, now: datetime | None = None) -> list[ClinicianGrant]:
-    """The clinician's live grants, one per member."""
+    """The clinician's live grants, one per member (with the members loaded in the same round trip)."""
     now = now or utcnow()
     grants = db.session.scalars(select(ClinicianGrant).where(
         ClinicianGrant.clinician_id == clinician.id, ClinicianGrant.redeemed_at.is_not(None),
         ClinicianGrant.revoked_at.is_(None),
         or_(ClinicianGrant.ends_at.is_(None), ClinicianGrant.ends_at > now),
-    ).order_by(ClinicianGrant.redeemed_at.desc()))
+    ).options(selectinload(ClinicianGrant.owner)).order_by(ClinicianGrant.redeemed_at.desc()))
     return list(grants)
 
 
@@ -273,30 +284,6 @@ def active_grant(clinician_id: int, grant_id: uuid.UUID, now: datetime | None = 
     if grant is None or grant.clinician_id != clinician_id or not grant.is_active(now or utcnow()):
         return None
     return grant
-
-
-def scope_clause(grant: ClinicianGrant):
-    """SQL condition for the owner's check-ins inside the grant's scope (mirrors ClinicianGrant.covers)."""
-    owned = Checkin.owner_id == grant.owner_id
-    if grant.scope == SCOPE_SHARED:
-        return and_(owned, Checkin.share_clinicians.is_(True))
-    if grant.scope == SCOPE_RANGE and grant.range_start is not None:
-        clause = and_(owned, Checkin.local_date >= grant.range_start)
-        if grant.range_end is not None:
-            clause = and_(clause, Checkin.local_date <= grant.range_end)
-        return clause
-    return false()
-
-
-def checkins_in_scope(grant: ClinicianGrant, date_from: date | None = None, date_to: date | None = None,
-                      ) -> list[Checkin]:
-    """The grant's check-ins (optionally between two local days), oldest first."""
-    query = select(Checkin).where(scope_clause(grant))
-    if date_from:
-        query = query.where(Checkin.local_date >= date_from)
-    if date_to:
-        query = query.where(Checkin.local_date <= date_to)
-    return list(db.session.scalars(query.order_by(Checkin.occurred_at, Checkin.id)))
 
 
 @entry_access_rule
@@ -351,10 +338,12 @@ def save_note(clinician: User, checkin: Checkin, body: str) -> ClinicianNote | N
     return note
 
 
-def notes_for_owner(owner: User) -> list[ClinicianNote]:
-    """Every clinician note on the member's entries, newest first."""
-    return list(db.session.scalars(select(ClinicianNote).where(ClinicianNote.owner_id == owner.id)
-                                   .order_by(ClinicianNote.updated_at.desc())))
+def notes_for_owner(owner: User) -> list[tuple[ClinicianNote, date]]:
+    """Every clinician note on the member's entries with the entry's local day, newest first."""
+    return db.session.execute(
+        select(ClinicianNote, Checkin.local_date).join(Checkin, Checkin.id == ClinicianNote.checkin_id)
+        .where(ClinicianNote.owner_id == owner.id).options(selectinload(ClinicianNote.clinician))
+        .order_by(ClinicianNote.updated_at.desc())).all()
 
 
 # --- Describing grants to the member ---------------------------------------------------------------
@@ -377,8 +366,6 @@ class GrantSummary:
 
 
 def scope_text(grant: ClinicianGrant) -> str:
-    from journal.clinicians.trends import fmt_day
-
     if grant.scope == SCOPE_SHARED:
         return "Check-ins you mark for “My clinicians”"
     if grant.range_end is None:
@@ -387,8 +374,6 @@ def scope_text(grant: ClinicianGrant) -> str:
 
 
 def describe_grant(grant: ClinicianGrant, owner: User, now: datetime) -> GrantSummary:
-    from journal.clinicians.trends import fmt_day
-
     last = last_access_day(grant, owner.timezone)
     profile = profile_of(grant.clinician_id) if grant.clinician_id else None
     return GrantSummary(
@@ -398,20 +383,5 @@ def describe_grant(grant: ClinicianGrant, owner: User, now: datetime) -> GrantSu
         organisation=profile.organisation if profile else None,
         scope_text=scope_text(grant),
         ends_text="until you revoke it" if last is None else f"until the end of {fmt_day(last)}",
-        shown_name=_decrypt(grant, "name_ct", owner) or owner.display_name,
-        label=label_of(grant, owner), last_day=last,
+        shown_name=shown_name(grant), label=_decrypt(grant, "label_ct"), last_day=last,
     )
-
-
-def reference_day(grant: ClinicianGrant, owner: User, now: datetime | None = None) -> date:
-    """“Today” for a patient's charts and signals: their local today, or the end of a shared range
-    that ended earlier (a range that stopped in May is read as of its last day)."""
-    today = timekeeping.today_in(owner.timezone, now)
-    if grant.scope == SCOPE_RANGE and grant.range_end is not None and grant.range_end < today:
-        return grant.range_end
-    return today
-
-
-def latest_in_scope(grant: ClinicianGrant) -> Checkin | None:
-    return db.session.scalar(select(Checkin).where(scope_clause(grant))
-                             .order_by(Checkin.occurred_at.desc(), Checkin.id.desc()).limit(1))

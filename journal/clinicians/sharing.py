@@ -9,17 +9,13 @@ from functools import wraps
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from journal.clinicians import accesslog, exports, fhir, services, sharing_bp, trends
-from journal.clinicians.charts import Period
+from journal.clinicians import accesslog, exports, fhir, patients, services, sharing_bp
 from journal.clinicians.models import ClinicianGrant
 from journal.entries import timekeeping
-from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError
 from journal.extensions import db, utcnow
 from journal.forms import ActionForm
 from journal.security import own_or_404
-
-PERIODS = (7, 30, 90)
 
 
 def member_required(view):
@@ -39,16 +35,13 @@ def _today() -> date:
     return timekeeping.today_in(current_user.timezone)
 
 
-def _default_values() -> dict:
-    return {"scope": "shared", "range_start": "", "range_end": "", "access": "date",
-            "ends_on": (_today() + timedelta(days=services.DEFAULT_ACCESS_DAYS)).isoformat(),
-            "name": "pseudonym", "real_name": "", "label": ""}
-
-
-def _values_from(terms: services.GrantTerms) -> dict:
+def _form_values(terms: services.GrantTerms | None = None) -> dict:
+    """What the terms fields show: a grant's current terms, or a new invitation's defaults. The date
+    field always holds a day, so choosing "until the end of this day" starts from a sensible one."""
+    default_end = _today() + timedelta(days=services.DEFAULT_ACCESS_DAYS)
+    terms = terms or services.GrantTerms(ends_on=default_end)
     return {"scope": terms.scope, "range_start": terms.range_start or "", "range_end": terms.range_end or "",
-            "access": "until_revoked" if terms.ends_on is None else "date",
-            "ends_on": terms.ends_on or (_today() + timedelta(days=services.DEFAULT_ACCESS_DAYS)),
+            "access": "until_revoked" if terms.ends_on is None else "date", "ends_on": terms.ends_on or default_end,
             "name": "real" if terms.real_name else "pseudonym", "real_name": terms.real_name or "",
             "label": terms.label or ""}
 
@@ -57,11 +50,11 @@ def _index_page(values=None, errors=None, status=200):
     now = utcnow()
     summaries = [services.describe_grant(g, current_user, now) for g in services.grants_of_owner(current_user)]
     return render_template(
-        "clinicians/sharing.html", values=values or _default_values(), errors=errors or {}, form=ActionForm(),
+        "clinicians/sharing.html", values=values or _form_values(), errors=errors or {}, form=ActionForm(),
         active=[s for s in summaries if s.status == "active"],
         pending=[s for s in summaries if s.status == "pending"],
         past=[s for s in summaries if s.status not in ("active", "pending")],
-        recent_log=accesslog.log_lines(current_user, limit=5), periods=PERIODS,
+        recent_log=accesslog.log_lines(current_user, limit=5),
     ), status
 
 
@@ -95,7 +88,7 @@ def manage(grant_id):
     now = utcnow()
     summary = services.describe_grant(grant, current_user, now)
     editable = summary.status in ("active", "pending")
-    values, errors, status = _values_from(services.terms_of(grant, current_user)), {}, 200
+    values, errors, status = _form_values(services.terms_of(grant, current_user)), {}, 200
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
@@ -138,47 +131,18 @@ def access_log():
 @sharing_bp.get("/notes")
 @member_required
 def notes():
-    rows = []
-    for note in services.notes_for_owner(current_user):
-        checkin = db.session.get(Checkin, note.checkin_id)
-        rows.append((note, services.note_text(note), checkin))
+    rows = [(note, services.note_text(note), day) for note, day in services.notes_for_owner(current_user)]
     return render_template("clinicians/notes.html", rows=rows,
-                           professions={n.clinician_id: services.profile_of(n.clinician_id) for n, _, _ in rows})
+                           profiles=services.profiles_of(note.clinician_id for note, _, _ in rows))
 
 
 # --- The member's own exports ---------------------------------------------------------------------
 
 
-def _own_views(date_from: date | None, date_to: date | None):
-    from sqlalchemy import select
-
-    query = select(Checkin).where(Checkin.owner_id == current_user.id)
-    if date_from:
-        query = query.where(Checkin.local_date >= date_from)
-    if date_to:
-        query = query.where(Checkin.local_date <= date_to)
-    rows = list(db.session.scalars(query.order_by(Checkin.occurred_at, Checkin.id)))
-    return trends.decrypt_all(current_user, rows)
-
-
-def _range() -> tuple[date | None, date | None]:
-    days = request.args.get("days", type=int)
-    if days in PERIODS:
-        return _today() - timedelta(days=days - 1), _today()
-
-    def day(name):
-        try:
-            return date.fromisoformat(request.args.get(name, ""))
-        except ValueError:
-            return None
-
-    return day("from"), day("to")
-
-
 @sharing_bp.get("/export.csv")
 @member_required
 def export_csv():
-    views = _own_views(*_range())
+    views = patients.own_views(current_user, *exports.export_range(_today()))
     return exports.attachment(exports.checkins_csv(views, include_audience=True),
                               f"my-journal-{utcnow():%Y%m%d}.csv", "text/csv; charset=utf-8")
 
@@ -186,7 +150,7 @@ def export_csv():
 @sharing_bp.get("/export.fhir.json")
 @member_required
 def export_fhir():
-    views = _own_views(*_range())
+    views = patients.own_views(current_user, *exports.export_range(_today()))
     body = json.dumps(fhir.bundle(views, current_user.display_name, f"self:{current_user.id}", utcnow()),
                       ensure_ascii=False)
     return exports.attachment(body, f"my-journal-fhir-{utcnow():%Y%m%d}.json", fhir.MIMETYPE)
@@ -195,10 +159,9 @@ def export_fhir():
 @sharing_bp.get("/report")
 @member_required
 def report():
-    days = request.args.get("days", type=int)
-    days = days if days in PERIODS else 30
-    period = Period(_today() - timedelta(days=days - 1), _today())
-    return exports.render_report(views=_own_views(period.start, period.end), period=period,
+    days = exports.days_arg()
+    period = exports.last_days(_today(), days)
+    return exports.render_report(views=patients.own_views(current_user, period.start, period.end), period=period,
                                  name=current_user.display_name, subtitle="My journal", days=days,
                                  download=request.args.get("download") == "1",
                                  self_url=url_for("sharing_clinicians.report", days=days),

@@ -24,12 +24,12 @@ RECENT_DAYS = 7
 BASELINE_DAYS = 28
 
 
-def decrypt_all(owner: User, checkins: list[Checkin]) -> list[CheckinView]:
-    """Decrypt the owner's check-ins (oldest first) with their key and catalog."""
+def decrypt_all(owner: User, checkins: list[Checkin], catalog: tracking.Catalog | None = None) -> list[CheckinView]:
+    """Decrypt the owner's check-ins with their key and catalog (loaded unless given), keeping their order."""
     if not checkins:
         return []
     key = data_key_for(owner)
-    catalog = tracking.load_catalog(owner)
+    catalog = catalog or tracking.load_catalog(owner)
     return [services.view_of(row, key, catalog) for row in checkins]
 
 
@@ -58,10 +58,6 @@ class Signal:
     code: str  # mood_drop, no_recent_checkin, severe_symptom
     title: str
     explanation: str
-
-
-def _measure(view: CheckinView, measure: str):
-    return getattr(view, measure)
 
 
 def signals(views: list[CheckinView], today: date, *, scope_note: str = "",
@@ -149,7 +145,7 @@ def chart_series(views: list[CheckinView]) -> list[Series]:
     for key, title, scale in MEASURES:
         series = Series(key, title, scale, low=scale.low, high=scale.high)
         for v in readable:
-            value = _measure(v, key)
+            value = getattr(v, key)
             if value is not None:
                 series.points.append(Point(v.local, value, f"{value} ({scale.label(value)})", v.id))
         result.append(series)
@@ -201,17 +197,6 @@ def item_tracks(views: list[CheckinView]) -> list[ItemTrack]:
             tags.setdefault(tag_id, ItemTrack("tag", name)).times.append(v.local)
     by_name = lambda t: t.name.casefold()  # noqa: E731
     return sorted(meds.values(), key=by_name) + sorted(tags.values(), key=by_name)
-
-
-def filter_options(views: list[CheckinView]) -> tuple[list[tuple[uuid.UUID, str]], list[tuple[uuid.UUID, str]]]:
-    """Symptoms and tags that occur in these (in-scope) entries: never the member's whole catalog."""
-    symptoms, tags = {}, {}
-    for v in views:
-        if v.readable:
-            symptoms.update({s.id: s.name for s in v.symptoms})
-            tags.update(dict(v.tags))
-    key = lambda item: item[1].casefold()  # noqa: E731
-    return sorted(symptoms.items(), key=key), sorted(tags.items(), key=key)
 
 
 # --- Since last visit ------------------------------------------------------------------------------

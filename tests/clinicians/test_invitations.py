@@ -159,6 +159,15 @@ def test_invitation_form_errors_are_explained(app, members):
     assert "Choose today or a later day" in html
     assert "Type the name this clinician should see." in html
 
+    # The last day there is has no day after it for access to end on: refused, not a server error.
+    response = member.post("/sharing/clinicians/invitations", {"scope": "shared", "access": "date",
+                                                                "ends_on": "9999-12-31", "name": "pseudonym"})
+    assert response.status_code == 422
+    assert "Choose an earlier day, or “until I revoke”." in response.get_data(as_text=True)
+    response = member.api("POST", "/api/v1/sharing/clinicians", json={"ends_on": "9999-12-31"})
+    assert response.status_code == 422 and list(response.get_json()["error"]["fields"]) == ["ends_on"]
+    assert member.api("GET", "/api/v1/sharing/clinicians").get_json()["items"] == []
+
 
 def test_default_access_lasts_90_days_and_until_revoked_is_open(app, members):
     member = members.make()
