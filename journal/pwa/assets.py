@@ -2,7 +2,8 @@
 
 A URL such as `/static/css/app.css?v=3f2a9c1b7d40` changes whenever the file's bytes change, so the
 browser may keep it for a year (`immutable`) and a deploy still reaches everyone at once. The service
-worker's cache version is a hash over every static file, so a deploy also refreshes its caches.
+worker's cache version is a hash over every static file, so a deploy also refreshes its caches. Outside
+debug mode both are worked out once per process: the files only change with a deploy, which restarts it.
 """
 from __future__ import annotations
 
@@ -61,13 +62,21 @@ def asset_url(filename: str) -> str:
     return url
 
 
+# static folder -> version. Like the URLs above: worked out once per process outside debug mode, because
+# walking and hashing the whole folder on every request for /sw.js costs more than the rest of it.
+_VERSIONS: dict[str, str] = {}
+
+
 def static_version() -> str:
     """One hash over every static file: changes when any CSS, JS or icon changes."""
-    root = Path(current_app.static_folder)
-    parts = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        parts.append(f"{path.relative_to(root).as_posix()}:{file_digest(path)}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    folder = current_app.static_folder
+    version = _VERSIONS.get(folder)
+    if version is None or current_app.debug:
+        root = Path(folder)
+        parts = [f"{path.relative_to(root).as_posix()}:{file_digest(path)}"
+                 for path in sorted(root.rglob("*")) if path.is_file()]
+        version = _VERSIONS[folder] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return version
 
 
 def cache_static(response):

@@ -154,6 +154,38 @@ def test_offline_check_in_survives_a_reload_and_syncs_exactly_once(member_page, 
         db.session.remove()
 
 
+def test_offline_pages_offer_help_and_a_check_in_that_saves_once_online(member_page, browser_context, live_app):
+    page, user_id = member_page, member_page.member.user_id
+    controlled(page)
+    browser_context.set_offline(True)
+    page.goto("/timeline")  # any page but the check-in opens the offline page
+    assert "This page needs a connection" in page.locator(".offline-banner").inner_text()
+    assert page.locator("#help .crisis-lines li").count() == len(live_app.config["CRISIS_LINES"])
+    page.locator("main").get_by_role("link", name="Check in").click()
+    page.wait_for_url("**/checkin")
+    assert "saved on this device" in page.locator(".offline-banner").inner_text()
+    page.get_by_role("link", name="Get help now").click()
+    page.wait_for_url("**/offline#help")
+    assert page.locator("#help").is_visible()
+
+    # The shell also opens on a very slow connection, so it must save once the request gets through. It has
+    # no CSRF field to post itself with: the server's refusal shows in place, and nothing is queued.
+    browser_context.set_offline(False)
+    page.goto("/checkin/offline")
+    form = page.locator("form.checkin-form")
+    form.locator(".scale-option:has(input[name=mood][value='2'])").click()
+    page.fill("#sleep_hours", "30")
+    form.locator("button[type=submit]").click()
+    assert "Hours of sleep from 0 to 24" in form.locator(".js-offline-error").inner_text()
+    assert page.evaluate("PJQueue.status()")["total"] == 0
+    assert checkins_of(live_app, user_id) == 0
+    page.fill("#sleep_hours", "7.5")
+    with page.expect_navigation(url="**/entries/*"):
+        form.locator("button[type=submit]").click()
+    assert "Check-in saved" in page.locator("#pj-sync-status").inner_text()
+    assert checkins_of(live_app, user_id) == 1
+
+
 def test_background_sync_drains_the_queue(member_page, browser_context, live_app, live_server):
     page, user_id = member_page, member_page.member.user_id
     controlled(page)

@@ -125,19 +125,48 @@ def test_service_worker_precaches_only_public_files_that_exist(client, member):
 
 
 def test_service_worker_version_follows_the_static_files(app, client, tmp_path):
+    """A deploy's new files bring a new version; in debug mode an edit in place is enough."""
     import shutil
 
+    def deploy(name: str) -> Path:
+        # Files in a folder of their own, as after a restart: nothing worked out for the old ones applies.
+        folder = tmp_path / name
+        shutil.copytree(app.static_folder, folder)
+        app.static_folder = str(folder)
+        return folder
+
     before = sw_config(client.get("/sw.js").get_data(as_text=True))
-    copy = tmp_path / "static"
-    shutil.copytree(app.static_folder, copy)
-    app.static_folder = str(copy)
+    first = deploy("first")
     assert sw_config(client.get("/sw.js").get_data(as_text=True))["version"] == before["version"]
-    with (copy / "css" / "app.css").open("a") as css:
+    with (first / "css" / "app.css").open("a") as css:
         css.write("\n/* a deploy */\n")
+    second = deploy("second")
     after = sw_config(client.get("/sw.js").get_data(as_text=True))
     assert after["version"] != before["version"]
     css_url = next(u for u in after["precache"] if u.startswith("/static/css/app.css"))
     assert css_url not in before["precache"]
+
+    app.debug = True  # `flask run --debug`: every edit shows at once
+    with (second / "css" / "app.css").open("a") as css:
+        css.write("\n/* an edit */\n")
+    edited = sw_config(client.get("/sw.js").get_data(as_text=True))
+    assert edited["version"] != after["version"]
+    assert next(u for u in edited["precache"] if u.startswith("/static/css/app.css")) != css_url
+
+
+def test_service_worker_hashes_the_static_files_once_per_process(client, monkeypatch):
+    # Browsers ask for /sw.js on navigations; outside debug mode only a deploy (a restart) changes the files.
+    from journal.pwa import assets
+
+    first = client.get("/sw.js")
+
+    def hashing_again(path):
+        raise AssertionError(f"hashed {path} again")
+
+    monkeypatch.setattr(assets, "file_digest", hashing_again)
+    again = client.get("/sw.js")
+    assert again.status_code == 200
+    assert again.get_data() == first.get_data()
 
 
 # --- Offline pages ----------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 // Installing the app: registers the service worker, offers "Install app" where the browser allows it
 // (beforeinstallprompt), and on iPhone/iPad explains "Add to Home Screen", which reminders need there.
-// Other pages may place <div data-install-slot></div> to show the offer in a spot of their own.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -15,7 +14,6 @@
     return navigator.standalone === true ||
       (window.matchMedia && window.matchMedia("(display-mode: standalone)").matches);
   }
-  window.PJInstall = { isIOS: isIOS, isStandalone: isStandalone };
 
   if (swUrl && "serviceWorker" in navigator) {
     navigator.serviceWorker.register(swUrl, { scope: "/" }).catch(function () {
@@ -51,17 +49,20 @@
     return node;
   }
 
-  function card() {
-    var existing = document.getElementById("pj-install");
-    if (existing) { existing.textContent = ""; return existing; }
-    var slot = document.querySelector("[data-install-slot]");
-    var node = el("section", "card install-card");
-    node.id = "pj-install";
-    node.setAttribute("aria-labelledby", "pj-install-title");
-    if (slot) { slot.appendChild(node); return node; }
+  // The offer's card at the end of the page's <main>, titled; null when it should not show.
+  function card(title) {
     var main = document.getElementById("main");
-    if (!main) return null;
-    main.appendChild(node);
+    if (isStandalone() || dismissedRecently() || !main) return null;
+    var node = document.getElementById("pj-install");
+    if (node) {
+      node.textContent = "";
+    } else {
+      node = el("section", "card install-card");
+      node.id = "pj-install";
+      node.setAttribute("aria-labelledby", "pj-install-title");
+      main.appendChild(node);
+    }
+    node.appendChild(el("h2", "", title)).id = "pj-install-title";
     return node;
   }
 
@@ -76,11 +77,8 @@
   }
 
   function offerInstall() {
-    if (isStandalone() || !deferredPrompt) return;
-    if (dismissedRecently() && !document.querySelector("[data-install-slot]")) return;
-    var node = card();
+    var node = deferredPrompt && card("Install Peer Journal");
     if (!node) return;
-    node.appendChild(el("h2", "", "Install Peer Journal")).id = "pj-install-title";
     node.appendChild(el("p", "hint", "Open it from your home screen like any app. Check-ins work offline too."));
     var actions = el("p", "actions");
     var install = el("button", "button primary", "Install app");
@@ -99,11 +97,8 @@
   }
 
   function explainIOS() {
-    if (!isIOS || isStandalone()) return;
-    if (dismissedRecently() && !document.querySelector("[data-install-slot]")) return;
-    var node = card();
+    var node = isIOS && card("Add Peer Journal to your Home Screen");
     if (!node) return;
-    node.appendChild(el("h2", "", "Add Peer Journal to your Home Screen")).id = "pj-install-title";
     var steps = el("ol", "install-steps");
     steps.appendChild(el("li", "", "Tap the Share button (the square with an arrow) in Safari’s toolbar."));
     steps.appendChild(el("li", "", "Scroll down and tap “Add to Home Screen”, then “Add”."));

@@ -122,6 +122,14 @@
     });
   }
 
+  // Just a fresh CSRF token; rejects when nobody is signed in (or offline).
+  function freshToken() {
+    return session().then(function (s) {
+      if (s.loggedOut) throw new Error("logged out");
+      return s.token;
+    });
+  }
+
   function post(body, id, token) {
     return timedFetch(urls.checkins, {
       method: "POST", credentials: "same-origin", cache: "no-store",
@@ -134,6 +142,12 @@
   function transient(status, code) {
     return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500 ||
       (status === 400 && code === "csrf_failed");
+  }
+
+  // The API's {"error": {code, message, fields}} of a refused request, or {} when the body is not that.
+  function errorOf(response) {
+    return response.json().then(function (payload) { return (payload && payload.error) || {}; },
+                                 function () { return {}; });
   }
 
   function retryAfterMs(response) {
@@ -169,8 +183,7 @@
           return remove(item.id).then(function () { return "sent"; });
         }
         if (response.status === 401) return "stop-login";
-        return response.json().catch(function () { return null; }).then(function (payload) {
-          var error = (payload && payload.error) || {};
+        return errorOf(response).then(function (error) {
           if (transient(response.status, error.code)) {
             return reschedule(item, retryAfterMs(response)).then(function () { return "retry"; });
           }
@@ -191,7 +204,7 @@
     return run;
   }
 
-  function summarize(items, account, extra) {
+  function summarize(items, account) {
     var summary = { waiting: 0, held: 0, failed: [], nextAttemptAt: null, total: items.length };
     items.forEach(function (item) {
       if (item.state === "failed") summary.failed.push(item);
@@ -204,7 +217,7 @@
       }
     });
     summary.failed.sort(function (a, b) { return a.savedAt - b.savedAt; });
-    return Object.assign(summary, extra || {});
+    return summary;
   }
 
   function status() {
@@ -288,10 +301,10 @@
     if (channel) channel.addEventListener("message", function () { listener(); });
   }
 
+  // What the service worker (sw.js) and the page below use, and what tests and DevTools drive.
   global.PJQueue = {
-    supported: supported, urls: urls, syncTag: SYNC_TAG, uuid: uuid, enqueue: enqueue, replay: replay,
-    status: status, discard: discard, read: read, wipe: wipe, onChange: onChange, session: session, post: post,
-    transient: transient, rememberAccount: rememberAccount,
+    supported: supported, urls: urls, syncTag: SYNC_TAG, enqueue: enqueue, replay: replay, status: status,
+    discard: discard, read: read, wipe: wipe, onChange: onChange, freshToken: freshToken,
   };
 
   if (typeof document === "undefined" || !global.document) return;  // the service worker stops here
@@ -312,6 +325,12 @@
   var needsLogin = false;  // the last replay found nobody signed in
 
   function plural(n, one, many) { return n === 1 ? one : n + " " + many; }
+
+  // The server's message and its field messages, as one sentence for the member.
+  function errorText(error, fallback) {
+    var fields = Object.keys(error.fields || {}).map(function (k) { return error.fields[k]; });
+    return (error.message || fallback) + (fields.length ? " " + fields.join(" ") : "");
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -382,11 +401,9 @@
         "by another account will sync when that account logs in here again."));
     }
     summary.failed.forEach(function (item) {
-      var error = item.error || {};
-      var fields = Object.keys(error.fields || {}).map(function (k) { return error.fields[k]; });
       var row = el("div", "sync-failed flash flash-error");
       row.appendChild(el("p", "", "A check-in saved " + when(item.savedAt) + " could not be added to your journal: " +
-        (error.message || "the server refused it.") + (fields.length ? " " + fields.join(" ") : "")));
+        errorText(item.error || {}, "the server refused it.")));
       var actions = el("p", "actions");
       var show = el("button", "button small", "Show what I wrote");
       show.type = "button";
@@ -416,8 +433,8 @@
     }
   }
 
-  function refresh(extra) {
-    return status().then(function (summary) { render(Object.assign(summary, extra || {})); }, function () {});
+  function refresh() {
+    return status().then(render, function () {});
   }
 
   function sync(options) {
@@ -518,16 +535,15 @@
   function pageToken() {
     var tag = document.querySelector('meta[name="csrf-token"]');
     if (tag && tag.content) return Promise.resolve(tag.content);
-    return session().then(function (s) { if (s.loggedOut) throw new Error("logged out"); return s.token; });
+    return freshToken();
   }
 
-  // Online: post it now with its Idempotency-Key. Resolves {saved, id} | {queue} | {refused, response}.
+  // Online: post it now with its Idempotency-Key. Resolves {saved, id} | {queue} | {refused, error}.
   function postNow(body, id) {
     return pageToken().then(function (token) { return post(body, id, token); }).then(function (response) {
       if (response.ok) return response.json().then(function (json) { return { saved: true, id: json.id }; });
       if (response.status === 401) return { queue: true };
-      return response.json().catch(function () { return null; }).then(function (payload) {
-        var error = (payload && payload.error) || {};
+      return errorOf(response).then(function (error) {
         if (transient(response.status, error.code)) return { queue: true };
         return { refused: true, error: error };
       });
@@ -561,9 +577,7 @@
         setBusy(form, false);
         // The page with a CSRF field can post itself and show the server's field messages in place.
         if (hasToken) return native(form, submitter);
-        var error = result.error;
-        var fields = Object.keys(error.fields || {}).map(function (k) { return error.fields[k]; });
-        return fieldError(form, (error.message || "That could not be saved.") + (fields.length ? " " + fields.join(" ") : ""));
+        return fieldError(form, errorText(result.error, "That could not be saved."));
       }
       return enqueue(body, { id: id, account: data.account }).then(function () {
         setBusy(form, false);

@@ -67,19 +67,17 @@ function offlinePage(url) {
 function page(request, url) {
   var network = fetch(request);
   if (!isCheckinPage(url)) return network.catch(function () { return offlinePage(url); });
+  // Whichever comes first wins: a promise settles once, later calls to resolve() do nothing.
   return new Promise(function (resolve) {
-    var settled = false;
     var timer = setTimeout(function () {
-      fromShell(CONFIG.checkinShell).then(function (shell) {
-        if (shell && !settled) { settled = true; resolve(shell); }
-      });
+      fromShell(CONFIG.checkinShell).then(function (shell) { if (shell) resolve(shell); });
     }, CHECKIN_TIMEOUT_MS);
     network.then(function (response) {
       clearTimeout(timer);
-      if (!settled) { settled = true; resolve(response); }
+      resolve(response);
     }, function () {
       clearTimeout(timer);
-      if (!settled) { settled = true; resolve(offlinePage(url)); }
+      resolve(offlinePage(url));
     });
   });
 }
@@ -118,7 +116,7 @@ self.addEventListener("fetch", function (event) {
 // --- Offline check-ins: Background Sync (Chromium). Pages also replay on `online` and at start. ---------
 
 self.addEventListener("sync", function (event) {
-  if (event.tag !== CONFIG.syncTag) return;
+  if (event.tag !== PJQueue.syncTag) return;
   event.waitUntil(PJQueue.replay().then(function (result) {
     // Rejecting asks the browser to fire `sync` again later, with its own back-off.
     if (result.retryLater && result.waiting && !event.lastChance) throw new Error("check-ins still waiting");
@@ -175,7 +173,8 @@ function openPath(path) {
     var client = mine.filter(function (c) { return c.focused; })[0] || mine[0];
     return client.focus().then(function (focused) {
       focused = focused || client;
-      if (new URL(focused.url).pathname + new URL(focused.url).search === path) return focused;
+      var at = new URL(focused.url);
+      if (at.pathname + at.search === path) return focused;
       if (typeof focused.navigate === "function") {
         // navigate() works only for windows this worker controls; ask the others to go themselves.
         return focused.navigate(path).catch(function () { focused.postMessage({ type: "pj-navigate", url: path }); });
@@ -186,15 +185,8 @@ function openPath(path) {
   });
 }
 
-function csrf() {
-  return PJQueue.session().then(function (s) {
-    if (s.loggedOut) throw new Error("logged out");
-    return s.token;
-  });
-}
-
 function postJSON(url, body) {
-  return csrf().then(function (token) {
+  return PJQueue.freshToken().then(function (token) {
     return fetch(url, {
       method: "POST", credentials: "same-origin", cache: "no-store",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
@@ -277,6 +269,6 @@ self.addEventListener("pushsubscriptionchange", function (event) {
   }));
 });
 
-// For tests and debugging from DevTools: the pure parts, without side effects.
+// For tests and debugging from DevTools. notificationFrom and safePath are pure; the others act.
 self.PJWorker = { notificationFrom: notificationFrom, safePath: safePath, openPath: openPath, snooze: snooze,
                   resubscribe: resubscribe, version: CONFIG.version };
