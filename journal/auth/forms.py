@@ -1,12 +1,11 @@
 """Account forms."""
-import zoneinfo
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 
 from journal.auth.services import PASSWORD_MAX, password_problem
+from journal.entries import timekeeping
 
 
 def _acceptable_password(form, field):
@@ -16,7 +15,7 @@ def _acceptable_password(form, field):
 
 
 def _valid_timezone(form, field):
-    if field.data and field.data not in zoneinfo.available_timezones():
+    if field.data and not timekeeping.is_zone(field.data):
         field.data = "UTC"  # a browser sent something odd: fall back rather than fail the sign-up
 
 
@@ -55,7 +54,7 @@ class TimezoneForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+        self.timezone.choices = list(timekeeping.zone_names())
 
 
 class DeleteAccountForm(FlaskForm):

@@ -15,6 +15,7 @@ from journal.entries.api import checkin_json
 from journal.entries.validation import ValidationError
 from journal.errors import api_error
 from journal.extensions import db, utcnow
+from journal.jsonapi import iso, json_body
 from journal.security import own_or_404
 
 bp = Blueprint("clinicians_api", __name__)
@@ -42,9 +43,6 @@ clinician_api = _for(clinicians=True)
 member_api = _for(clinicians=False)
 
 
-def _iso(value):
-    """A date, or an instant in UTC with a Z; None stays None."""
-    return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
 # --- The clinician's side -----------------------------------------------------------------------------
@@ -55,9 +53,9 @@ def _iso(value):
 def list_patients():
     return jsonify({"items": [{
         "id": str(row.patient.grant.id), "name": row.patient.name, "scope": row.patient.grant.scope,
-        "range_start": _iso(row.patient.grant.range_start), "range_end": _iso(row.patient.grant.range_end),
-        "access_ends_at": _iso(row.patient.grant.ends_at),
-        "last_checkin_date": _iso(row.last.local_date) if row.last else None,
+        "range_start": iso(row.patient.grant.range_start), "range_end": iso(row.patient.grant.range_end),
+        "access_ends_at": iso(row.patient.grant.ends_at),
+        "last_checkin_date": iso(row.last.local_date) if row.last else None,
         "signals": [{"code": s.code, "title": s.title, "explanation": s.explanation} for s in row.signals],
     } for row in patients.patient_rows(current_user)]})
 
@@ -97,13 +95,13 @@ def grant_json(summary: services.GrantSummary) -> dict:
     grant = summary.grant
     return {
         "id": str(grant.id), "status": summary.status, "scope": grant.scope,
-        "range_start": _iso(grant.range_start), "range_end": _iso(grant.range_end),
-        "last_access_day": _iso(summary.last_day), "shown_name": summary.shown_name, "label": summary.label,
+        "range_start": iso(grant.range_start), "range_end": iso(grant.range_end),
+        "last_access_day": iso(summary.last_day), "shown_name": summary.shown_name, "label": summary.label,
         "clinician": None if summary.clinician_name is None else {
             "name": summary.clinician_name, "profession": summary.profession,
             "organisation": summary.organisation},
-        "code_expires_at": _iso(grant.code_expires_at), "redeemed_at": _iso(grant.redeemed_at),
-        "revoked_at": _iso(grant.revoked_at), "created_at": _iso(grant.created_at),
+        "code_expires_at": iso(grant.code_expires_at), "redeemed_at": iso(grant.redeemed_at),
+        "revoked_at": iso(grant.revoked_at), "created_at": iso(grant.created_at),
     }
 
 
@@ -113,17 +111,15 @@ def _described(grant: ClinicianGrant) -> dict:
 
 def _current_terms(grant: ClinicianGrant) -> dict:
     terms = services.terms_of(grant, current_user)
-    return {"scope": terms.scope, "range_start": _iso(terms.range_start), "range_end": _iso(terms.range_end),
-            "ends_on": _iso(terms.ends_on), "real_name": terms.real_name, "label": terms.label}
+    return {"scope": terms.scope, "range_start": iso(terms.range_start), "range_end": iso(terms.range_end),
+            "ends_on": iso(terms.ends_on), "real_name": terms.real_name, "label": terms.label}
 
 
 def _terms_from_json(current: dict | None = None):
     """Terms from the JSON body; for a PATCH, fields not sent keep their `current` values."""
-    if not request.is_json:
-        return None, api_error(415)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return None, api_error(400, "invalid_json", "Send a JSON object.")
+    body, error = json_body()
+    if error:
+        return None, error
     raw = {**(current or {}), **body}
     if raw.get("ends_on") is None and "ends_on" in raw:
         raw["access"] = "until_revoked"
@@ -182,6 +178,6 @@ def revoke_grant(grant_id):
 def access_log():
     return jsonify({"items": [{
         "viewer_name": row.viewer_name, "viewer_role": row.viewer_role, "action": row.action,
-        "entry_count": row.entry_count, "first_day": _iso(row.first_day), "last_day": _iso(row.last_day),
-        "at": _iso(row.created_at), "description": line,
+        "entry_count": row.entry_count, "first_day": iso(row.first_day), "last_day": iso(row.last_day),
+        "at": iso(row.created_at), "description": line,
     } for row, line in accesslog.log_lines(current_user)]})

@@ -14,6 +14,7 @@ from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError, parse_checkin
 from journal.errors import api_error
 from journal.extensions import db, utcnow
+from journal.jsonapi import iso, json_body
 from journal.security import own_or_404
 
 bp = Blueprint("entries_api", __name__)
@@ -32,24 +33,14 @@ def journal_api(view):
     return wrapper
 
 
-def _json_body():
-    """The request's JSON object, or an error response to return."""
-    if not request.is_json:
-        return None, api_error(415)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return None, api_error(400, "invalid_json", "Send a JSON object.")
-    return body, None
 
 
-def _iso(value):
-    return value.isoformat().replace("+00:00", "Z")
 
 
 def checkin_json(view: services.CheckinView) -> dict:
     return {
         "id": str(view.id),
-        "occurred_at": _iso(view.occurred_at),
+        "occurred_at": iso(view.occurred_at),
         "timezone": view.timezone,
         "local_date": view.local_date.isoformat(),
         "local_time": view.local.strftime("%H:%M"),
@@ -68,8 +59,8 @@ def checkin_json(view: services.CheckinView) -> dict:
         "note": view.note if view.readable else None,
         "audience": {"peers": view.share_peers, "clinicians": view.share_clinicians,
                      "hide_note_from_peers": view.hide_note_from_peers},
-        "created_at": _iso(view.created_at),
-        "updated_at": _iso(view.updated_at),
+        "created_at": iso(view.created_at),
+        "updated_at": iso(view.updated_at),
     }
 
 
@@ -125,7 +116,7 @@ def create_checkin():
     key, error = _idempotency_key()
     if error:
         return error
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     try:
@@ -167,7 +158,7 @@ def get_checkin(entry_id):
 @journal_api
 def update_checkin(entry_id):
     checkin = own_or_404(Checkin, entry_id)
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     view = services.view_of(checkin, data_key_for(current_user), tracking.load_catalog(current_user))
@@ -212,7 +203,7 @@ def _list_items(kind):
 
 
 def _add_item(kind):
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     name, dose = body.get("name"), body.get("dose")
@@ -229,7 +220,7 @@ def _add_item(kind):
 
 def _update_item(kind, item_id):
     row = own_or_404(tracking.KINDS[kind], item_id)
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     fields = {}

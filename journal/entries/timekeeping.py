@@ -25,6 +25,12 @@ def _zones() -> frozenset[str]:
     return _ZONES
 
 
+@lru_cache(maxsize=1)
+def zone_names() -> tuple[str, ...]:
+    """Every IANA zone a member can choose, sorted, for select lists (read from disk once per process)."""
+    return tuple(sorted(_zones() - {"localtime", "Factory"}))
+
+
 def is_zone(name: str) -> bool:
     return bool(name) and name in _zones()
 

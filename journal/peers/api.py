@@ -11,6 +11,7 @@ from journal.core import crisis
 from journal.entries.api import checkin_json
 from journal.errors import api_error
 from journal.extensions import db
+from journal.jsonapi import iso, json_body
 from journal.peers import comments, connections, limits, moderation, notifications, profiles, sharing, suggestions
 from journal.peers.errors import PeerError
 from journal.peers.guards import api_failure, member_api, peer_entry_or_404, required_profile
@@ -25,17 +26,8 @@ def peer_error(exc: PeerError):
     return api_failure(exc)
 
 
-def _iso(value):
-    return value.isoformat().replace("+00:00", "Z")
 
 
-def _json_body():
-    if not request.is_json:
-        return None, api_error(415)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return None, api_error(400, "invalid_json", "Send a JSON object.")
-    return body, None
 
 
 def member_json(card: profiles.PeerCard) -> dict:
@@ -62,7 +54,7 @@ def entry_json(item: sharing.PeerEntry) -> dict:
 def comment_json(view: comments.CommentView) -> dict:
     return {"id": str(view.id), "author": member_json(view.author), "body": view.body,
             "readable": view.body is not None,
-            "created_at": _iso(view.created_at), "edited": view.edited, "mine": view.mine,
+            "created_at": iso(view.created_at), "edited": view.edited, "mine": view.mine,
             "may_delete": view.may_delete}
 
 
@@ -86,7 +78,7 @@ def get_profile():
 @bp.put("/peers/profile")
 @member_api
 def put_profile():
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     fields = profiles.ProfileInput.__dataclass_fields__
@@ -152,7 +144,7 @@ def _on_member(action, member_id):
 @limits.requests
 @member_api
 def request_connection():
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     row = _on_member(connections.request, body.get("member_id"))
@@ -182,7 +174,7 @@ def disconnect(member_id):
 @bp.post("/peers/blocks")
 @member_api
 def block():
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     _on_member(connections.block, body.get("member_id"))
@@ -238,7 +230,7 @@ def _own_comment_json(comment, text: str) -> dict:
 @member_api
 def add_comment(entry_id):
     checkin, access = peer_entry_or_404(entry_id)
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     text = body.get("body")
@@ -258,7 +250,7 @@ def change_comment(comment_id):
         comments.delete(current_user, comment)
         db.session.commit()
         return "", 204
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     text = body.get("body")
@@ -274,7 +266,7 @@ def change_comment(comment_id):
 @member_api
 def add_reaction(entry_id):
     checkin, access = peer_entry_or_404(entry_id)
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     created = comments.react(current_user, checkin, access, str(body.get("kind", "")))
@@ -303,7 +295,7 @@ def list_notifications():
     reasons = moderation.reasons_for(current_user, items)
     return jsonify({"unread": notifications.unread_count(current_user.id),
                     "items": [{"id": n.id, "kind": n.kind, "text": n.text, "url": n.url,
-                               "created_at": _iso(n.created_at), "unread": n.unread,
+                               "created_at": iso(n.created_at), "unread": n.unread,
                                "moderator_note": reasons.get(n.id)} for n in items]})
 
 
@@ -319,7 +311,7 @@ def read_notifications():
 @limits.reports
 @member_api
 def file_report():
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     details = body.get("details") or ""

@@ -1,8 +1,6 @@
 """Peer support forms: the profile, comments, reports and moderators' actions."""
 from __future__ import annotations
 
-import zoneinfo
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from journal.entries import timekeeping
 from journal.peers import comments, moderation, profiles
 from journal.peers.conditions import (
     AVATAR_COLOURS,
@@ -57,7 +56,7 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+        self.timezone.choices = list(timekeeping.zone_names())
 
     def to_input(self) -> profiles.ProfileInput:
         return profiles.ProfileInput(

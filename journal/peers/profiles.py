@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -84,7 +83,7 @@ def by_public_id(raw) -> PeerProfile | None:
 
 
 def offset_minutes(tz_name: str, now: datetime | None = None) -> int:
-    offset = (now or utcnow()).astimezone(zoneinfo.ZoneInfo(tz_name)).utcoffset()
+    offset = (now or utcnow()).astimezone(timekeeping.zone(tz_name)).utcoffset()
     return int(offset.total_seconds() // 60) if offset else 0
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from journal.entries.validation import ValidationError
 from journal.errors import api_error
 from journal.extensions import db, limiter, utcnow
+from journal.jsonapi import iso, json_body
 from journal.push import nudges, services, subscriptions, test_send_limit
 from journal.push.models import PushSubscription
 from journal.security import own_or_404
@@ -17,17 +18,8 @@ from journal.security import own_or_404
 bp = Blueprint("push_api", __name__)
 
 
-def _iso(value):
-    return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
-def _json_body():
-    if not request.is_json:
-        return None, api_error(415)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return None, api_error(400, "invalid_json", "Send a JSON object.")
-    return body, None
 
 
 def _origin() -> str:
@@ -48,8 +40,8 @@ def members_only(view):
 def subscription_json(sub: PushSubscription, endpoint: str | None, version: int) -> dict:
     return {"id": str(sub.id), "label": sub.label, "push_service": sub.push_origin.split("://", 1)[-1],
             "endpoint": endpoint, "vapid_key_version": sub.vapid_key_version,
-            "current": sub.vapid_key_version == version, "created_at": _iso(sub.created_at),
-            "last_success_at": _iso(sub.last_success_at)}
+            "current": sub.vapid_key_version == version, "created_at": iso(sub.created_at),
+            "last_success_at": iso(sub.last_success_at)}
 
 
 def reminders_json(settings) -> dict:
@@ -66,8 +58,8 @@ def reminders_json(settings) -> dict:
         "timezone": settings.timezone,
         "quiet_hours": quiet,
         "skip_if_checked_in": bool(settings.skip_if_checked_in),
-        "paused_until": _iso(paused),
-        "next_reminder_at": _iso(next_at),
+        "paused_until": iso(paused),
+        "next_reminder_at": iso(next_at),
         "backoff": {"ignored_in_a_row": backoff.ignored_in_a_row, "every_other_day": backoff.every_other_day,
                     "message": nudges.backoff_message(backoff)},
     }
@@ -91,7 +83,7 @@ def list_subscriptions():
 @bp.post("/push/subscriptions")
 @login_required
 def subscribe():
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     try:
@@ -133,7 +125,7 @@ def send_test():
 @members_only
 @limiter.limit("30 per hour")
 def snooze():
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     try:
@@ -142,7 +134,7 @@ def snooze():
         db.session.rollback()
         return api_error(422, "invalid", exc.message, exc.fields)
     db.session.commit()
-    return jsonify({"due_at": _iso(due)}), 202
+    return jsonify({"due_at": iso(due)}), 202
 
 
 @bp.get("/reminders")
@@ -154,7 +146,7 @@ def get_reminders():
 @bp.put("/reminders")
 @members_only
 def put_reminders():
-    body, error = _json_body()
+    body, error = json_body()
     if error:
         return error
     unknown = set(body) - {"enabled", "times", "days", "timezone", "quiet_hours", "skip_if_checked_in",

@@ -1,6 +1,4 @@
 """Reminder settings forms (the page works without JavaScript)."""
-import zoneinfo
-from functools import cache
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, TimeField
@@ -8,17 +6,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from journal.entries import timekeeping
 from journal.push import nudges
 
 DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PAUSE_CHOICES = [SelectChoice(1, "Today"), SelectChoice(2, "2 days"), SelectChoice(3, "3 days"),
                  SelectChoice(7, "A week"), SelectChoice(14, "Two weeks"), SelectChoice(30, "A month")]
-
-
-@cache
-def _zone_names() -> tuple[str, ...]:
-    # available_timezones() walks the tz database on disk (milliseconds): once per process, not per form.
-    return tuple(sorted(zoneinfo.available_timezones() - {"localtime", "Factory"}))
 
 
 class CheckboxesField(SelectMultipleField):
@@ -42,7 +35,7 @@ class RemindersForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = list(_zone_names())
+        self.timezone.choices = list(timekeeping.zone_names())
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
