@@ -13,7 +13,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     config.load(app, test_config)
 
-    from journal import crypto, database, security, urls
+    from journal import crypto, database, fragments, security, urls
     from journal.extensions import csrf, db, limiter, login_manager, migrate
 
     database.configure(app)
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     crypto.init_app(app)
     security.init_app(app)
     urls.init_app(app)
+    fragments.init_app(app)
 
     from journal.auth import bp as auth_bp
     from journal.clinicians import api as clinicians_api

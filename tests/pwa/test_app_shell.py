@@ -186,7 +186,7 @@ def test_offline_shells_are_public_and_hold_nothing_personal(url, client, member
     assert html == anonymous.get_data(as_text=True), "the shell is the same for everyone"
     assert "csrf" not in html.lower().replace('data-csrf="/api/v1/csrf-token"', "")
     assert "Quiet Heron" not in html and "Migraine" not in html and member.email not in html
-    assert 'data-account=""' in html
+    assert '<meta name="pj-account" content="">' in html
     assert "Set-Cookie" not in anonymous.headers
 
 

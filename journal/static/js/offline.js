@@ -312,6 +312,8 @@
   // --- The page ------------------------------------------------------------------------------------
   var script = document.currentScript;
   var data = (script && script.dataset) || {};
+  var accountMeta = document.querySelector('meta[name="pj-account"]');
+  var account = (accountMeta && accountMeta.content) || "";  // the signed-in account, "" when nobody is
   urls.checkins = data.checkins || urls.checkins;
   urls.csrf = data.csrf || urls.csrf;
   var NOTICE_KEY = "pj-notice";
@@ -381,7 +383,7 @@
     var slot = statusBox().querySelector(".sync-queue");
     slot.textContent = "";
     var online = navigator.onLine !== false;
-    if (summary.needsLogin !== undefined) needsLogin = summary.needsLogin && !data.account;
+    if (summary.needsLogin !== undefined) needsLogin = summary.needsLogin && !account;
     if (summary.waiting) {
       var p = el("p", "sync-waiting", plural(summary.waiting, "1 check-in waiting to sync.", "check-ins waiting to sync."));
       var why = !online ? " Saved on this device; it will sync when you’re back online."
@@ -579,7 +581,7 @@
         if (hasToken) return native(form, submitter);
         return fieldError(form, errorText(result.error, "That could not be saved."));
       }
-      return enqueue(body, { id: id, account: data.account }).then(function () {
+      return enqueue(body, { id: id, account: account }).then(function () {
         setBusy(form, false);
         form.reset();
         var stale = form.querySelector(".js-offline-error");
@@ -631,7 +633,7 @@
   global.addEventListener("online", function () { sync({ force: true }); });
   global.addEventListener("offline", function () { refresh(); });
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") sync(); });
-  (data.account ? rememberAccount(data.account) : Promise.resolve()).catch(function () {}).then(function () {
+  (account ? rememberAccount(account) : Promise.resolve()).catch(function () {}).then(function () {
     return sync();  // app start
   });
 })(typeof self !== "undefined" ? self : this);
