@@ -102,3 +102,30 @@ def test_crisis_help_is_one_tap_from_every_page(client):
         assert 'href="/help"' in client.get(path).get_data(as_text=True)
     page = client.get("/help").get_data(as_text=True)
     assert "988" in page and "116 123" in page
+
+
+def _bottom_nav(html: str) -> str:
+    return html[html.index('<nav class="bottom-nav"'):html.index("</nav>", html.index('<nav class="bottom-nav"'))]
+
+
+def test_the_bottom_navigation_fits_each_role_and_page(app, members):
+    # The navigation is rendered once per (role, page) and reused: what one account sees must not leak to
+    # another role, and the current page must follow the request.
+    member, clinician, moderator = members.make(), members.make(role="clinician"), members.make()
+    result = app.test_cli_runner().invoke(args=["users", "set-role", moderator.email, "moderator"])
+    assert result.exit_code == 0, result.output
+    timeline = _bottom_nav(member.get("/timeline").get_data(as_text=True))
+    assert 'href="/timeline" aria-current="page"' in timeline and 'href="/peers/' in timeline
+    checkin = _bottom_nav(member.get("/checkin").get_data(as_text=True))
+    assert 'href="/checkin" aria-current="page"' in checkin and 'href="/timeline" aria-current' not in checkin
+    patients = _bottom_nav(clinician.get("/clinician/", follow_redirects=True).get_data(as_text=True))
+    assert "Patients" in patients and "Check in" not in patients and "Peers" not in patients
+    moderation = _bottom_nav(moderator.get("/timeline").get_data(as_text=True))
+    assert "Moderation" in moderation and "Peers" not in moderation
+
+
+def test_pages_name_the_signed_in_account_for_the_offline_queue(members, client):
+    member = members.make()
+    account_id = member.get("/api/v1/csrf-token").get_json()["account"]
+    assert f'<meta name="pj-account" content="{account_id}">' in member.get("/timeline").get_data(as_text=True)
+    assert '<meta name="pj-account" content="">' in client.get("/login").get_data(as_text=True)
