@@ -203,9 +203,7 @@ class CheckinView:
     share_clinicians: bool = False
     hide_note_from_peers: bool = False
     owner_id: int | None = None
-    # Strings the timeline prints for every row, made once here: in a template each costs several times more.
-    ref: str = ""  # the id, as text
-    iso: str = ""  # occurred_at, ISO 8601
+    ref: str = ""  # the id, as text (made once: links and the ciphertext's bound data both need it)
 
     @property
     def mood_label(self):
@@ -222,40 +220,6 @@ class CheckinView:
     @property
     def pain_label(self):
         return scales.PAIN.label(self.pain)
-
-    # One-line summaries for compact lists (the timeline): one string each instead of a dozen template
-    # expressions, which is most of what a twenty-entry page costs to render.
-    @property
-    def time_label(self) -> str:
-        return f"{self.local.hour:02d}:{self.local.minute:02d}"
-
-    @property
-    def measures_line(self) -> str:
-        parts = []
-        if self.energy is not None:
-            parts.append(f"Energy {self.energy_label.lower()}")
-        if self.pain is not None:
-            parts.append(f"Pain {self.pain_label.lower()}")
-        if self.sleep_hours is not None:
-            parts.append(f"Slept {self.sleep_hours:g} h")
-        return " · ".join(parts)
-
-    @property
-    def symptoms_line(self) -> str:
-        return " · ".join(f"{s.name} {s.label.lower()}" for s in self.symptoms)
-
-    @property
-    def note_excerpt(self) -> str:
-        """The note's first 200 characters, cut at a word."""
-        if len(self.note) <= 200:
-            return self.note
-        return self.note[:200].rsplit(" ", 1)[0] + "…"
-
-    @property
-    def extras_line(self) -> str:
-        parts = [f"#{name}" for _, name in self.tags]
-        parts += [f"💊 {name} {dose}".rstrip() for _, name, dose in self.medications]
-        return " · ".join(parts)
 
 
 def _decrypt_payload(key: crypto.DataKey, token: bytes, ref: str) -> dict | None:
@@ -300,7 +264,7 @@ def _view(key: crypto.DataKey, catalog: Catalog, checkin_id: uuid.UUID, owner_id
     view = CheckinView(checkin_id, occurred_at, tz_name, timekeeping.local_datetime(occurred_at, tz_name),
                        local_date, created_at, updated_at, share_peers=share_peers,
                        share_clinicians=share_clinicians, hide_note_from_peers=hide_note_from_peers,
-                       owner_id=owner_id, ref=ref, iso=occurred_at.isoformat())
+                       owner_id=owner_id, ref=ref)
     payload = _decrypt_payload(key, token, ref)
     if payload is None:
         view.readable = False

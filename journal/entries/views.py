@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from journal.auth.services import data_key_for
 from journal.core import crisis
-from journal.entries import bp, scales, services, timekeeping, tracking
+from journal.entries import bp, rows, scales, services, timekeeping, tracking
 from journal.entries.forms import AddItemForm, RenameItemForm
 from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError, audience_from_form, parse_checkin, raw_from_form
@@ -139,7 +139,7 @@ def timeline():
         return redirect(url_for("entries.timeline"))
     filter_args = {k: v for k, v in request.args.items() if k in ("tag", "symptom", "from", "to") and v}
     return render_template("entries/timeline.html", page=page, catalog=catalog, filters=filters,
-                           filter_args=filter_args, scales=scales, unreadable=services.UNREADABLE)
+                           filter_args=filter_args, rows=rows.timeline_rows)
 
 
 def _own_view(entry_id):
