@@ -38,6 +38,18 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 class SessionCookies(SecureCookieSessionInterface):
     """Session cookies are Secure everywhere but on localhost (plain-http development and tests)."""
 
+    _serializer = None
+    _serializer_secrets = None
+
+    def get_signing_serializer(self, app: Flask):
+        # Flask builds a new serializer for every request that carries a cookie; the secrets only
+        # change with the configuration, so build it once per set of secrets.
+        secrets = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if self._serializer_secrets != secrets:
+            self._serializer = super().get_signing_serializer(app)
+            self._serializer_secrets = secrets
+        return self._serializer
+
     def get_cookie_secure(self, app: Flask) -> bool:
         if app.config.get("SESSION_COOKIE_SECURE"):
             return True

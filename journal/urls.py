@@ -5,15 +5,17 @@ building each with url_for on every request costs more than rendering the links.
 """
 from flask import Flask, request, url_for
 
-_PATHS: dict[tuple[str, str], str] = {}
+_PATHS: dict[tuple, str] = {}
 
 
-def path_for(endpoint: str) -> str:
-    """url_for(endpoint) for a route without arguments, memoized per mount point."""
-    key = (request.script_root, endpoint)
+def path_for(endpoint: str, **placeholders: str) -> str:
+    """url_for(endpoint) for a route without arguments, memoized per mount point. Fixed placeholder
+    values are allowed too (a link prefix like path_for("entries.show", entry_id="-")), never real ids:
+    each distinct call is kept for the life of the process."""
+    key = (request.script_root, endpoint, *placeholders.items())
     path = _PATHS.get(key)
     if path is None:
-        path = _PATHS[key] = url_for(endpoint)
+        path = _PATHS[key] = url_for(endpoint, **placeholders)
     return path
 
 

@@ -85,10 +85,11 @@ def _limits(user: User):
 def enforce_session_limits():
     if request.endpoint in SKIP_ENDPOINTS or "_user_id" not in session:
         return None
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # once: each use of the proxy looks the user up again
+    if not user.is_authenticated:
         return None
     now = int(datetime.now(UTC).timestamp())
-    idle, absolute = _limits(current_user)
+    idle, absolute = _limits(user)
     if now - session.get("login_at", 0) > absolute.total_seconds() or \
             now - session.get("seen_at", 0) > idle.total_seconds():
         logout_user()

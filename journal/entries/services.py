@@ -28,7 +28,7 @@ from journal.entries.models import (
     Symptom,
     Tag,
 )
-from journal.entries.tracking import Catalog, load_catalog
+from journal.entries.tracking import REMOVED, Catalog, load_catalog
 from journal.entries.validation import CheckinInput, ValidationError
 from journal.extensions import db
 
@@ -271,10 +271,10 @@ def _view(key: crypto.DataKey, catalog: Catalog, checkin_id: uuid.UUID, owner_id
         return view
     view.mood, view.energy, view.pain = payload["mood"], payload["energy"], payload["pain"]
     view.sleep_hours = payload["sleep"]
-    name = catalog.name
-    view.symptoms = [SymptomReading(k, name(k), v) for k, v in payload["symptoms"].items()]
-    view.tags = [(t, name(t)) for t in payload["tags"]]
-    view.medications = [(m, name(m), dose) for m, dose in payload["meds"]]
+    names = catalog.names  # payloads hold ids as text, the names' keys
+    view.symptoms = [SymptomReading(k, names.get(k, REMOVED), v) for k, v in payload["symptoms"].items()]
+    view.tags = [(t, names.get(t, REMOVED)) for t in payload["tags"]]
+    view.medications = [(m, names.get(m, REMOVED), dose) for m, dose in payload["meds"]]
     view.note = payload["note"]
     return view
 

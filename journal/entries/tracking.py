@@ -33,6 +33,9 @@ class CatalogItem:
     dose: str | None = None
 
 
+REMOVED = "(removed)"  # what an entry shows for an item the member has since deleted
+
+
 @dataclass
 class Catalog:
     """A member's symptoms, tags and medications, decrypted, in the order they were added."""
@@ -42,13 +45,15 @@ class Catalog:
     medications: list[CatalogItem]
     by_id: dict[str, CatalogItem] = field(init=False)
 
+    names: dict[str, str] = field(init=False)  # id (as text) -> name: the hot path of decrypting a list
+
     def __post_init__(self):
         self.by_id = {str(item.id): item for group in (self.symptoms, self.tags, self.medications)
                       for item in group}
+        self.names = {item_id: item.name for item_id, item in self.by_id.items()}
 
     def name(self, item_id: str | uuid.UUID) -> str:
-        item = self.by_id.get(str(item_id))
-        return item.name if item else "(removed)"
+        return self.names.get(str(item_id), REMOVED)
 
     def active(self, kind: str) -> list[CatalogItem]:
         return [item for item in getattr(self, kind) if not item.archived]
