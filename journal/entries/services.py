@@ -261,22 +261,21 @@ def _view(key: crypto.DataKey, catalog: Catalog, checkin_id: uuid.UUID, owner_id
     # Positional, in VIEW_COLUMNS order, so that a list page unpacks each row instead of looking up
     # eleven columns by name (a fifth of what building a timeline page's views cost).
     ref = str(checkin_id)
-    view = CheckinView(checkin_id, occurred_at, tz_name, timekeeping.local_datetime(occurred_at, tz_name),
-                       local_date, created_at, updated_at, share_peers=share_peers,
-                       share_clinicians=share_clinicians, hide_note_from_peers=hide_note_from_peers,
-                       owner_id=owner_id, ref=ref)
+    local = timekeeping.local_datetime(occurred_at, tz_name)
     payload = _decrypt_payload(key, token, ref)
     if payload is None:
-        view.readable = False
-        return view
-    view.mood, view.energy, view.pain = payload["mood"], payload["energy"], payload["pain"]
-    view.sleep_hours = payload["sleep"]
+        return CheckinView(checkin_id, occurred_at, tz_name, local, local_date, created_at, updated_at,
+                           readable=False, share_peers=share_peers, share_clinicians=share_clinicians,
+                           hide_note_from_peers=hide_note_from_peers, owner_id=owner_id, ref=ref)
     names = catalog.names  # payloads hold ids as text, the names' keys
-    view.symptoms = [SymptomReading(k, names.get(k, REMOVED), v) for k, v in payload["symptoms"].items()]
-    view.tags = [(t, names.get(t, REMOVED)) for t in payload["tags"]]
-    view.medications = [(m, names.get(m, REMOVED), dose) for m, dose in payload["meds"]]
-    view.note = payload["note"]
-    return view
+    # Built once, positionally in field order: twenty of these make a timeline page.
+    return CheckinView(
+        checkin_id, occurred_at, tz_name, local, local_date, created_at, updated_at, True,
+        payload["mood"], payload["energy"], payload["pain"], payload["sleep"],
+        [SymptomReading(k, names.get(k, REMOVED), v) for k, v in payload["symptoms"].items()],
+        [(t, names.get(t, REMOVED)) for t in payload["tags"]],
+        [(m, names.get(m, REMOVED), dose) for m, dose in payload["meds"]],
+        payload["note"], share_peers, share_clinicians, hide_note_from_peers, owner_id, ref)
 
 
 def raw_of(view: CheckinView) -> dict:
