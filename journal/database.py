@@ -8,11 +8,14 @@ calls `begin_writing()` first. Loading the signed-in user happens in `request_pr
 of its own, so that a writing request holds the lock only while its view runs.
 """
 import contextlib
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from journal.extensions import db
 
@@ -83,6 +86,26 @@ def begin_writing() -> None:
     """From a GET view: end the read transaction so the next one takes the write lock up front."""
     g._pj_writes = True
     db.session.commit()
+
+
+T = TypeVar("T")
+CONFLICT_ATTEMPTS = 3
+
+
+def retrying_conflicts(operation: Callable[[], T]) -> T:
+    """Run a find-or-create `operation` in a savepoint; when a concurrent request inserted the same unique
+    row first (IntegrityError), undo only this attempt and run it again: now it finds that row.
+
+    On PostgreSQL two requests can both find nothing and both insert; on SQLite writers queue for the lock
+    and never meet here, but the code is the same. Raises the IntegrityError if attempts run out."""
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            with db.session.begin_nested():
+                return operation()
+        except IntegrityError:
+            if attempt == CONFLICT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def is_healthy() -> bool:

@@ -266,3 +266,73 @@ def test_snooze_queues_one_reminder_later(app, member, push_service):
     with app.app_context():
         notifications = db.session.scalars(select(PushNotification)).all()
         assert len(notifications) == 1 and notifications[0].slot.startswith("snooze:")
+
+
+# --- Two requests at the same moment. PostgreSQL only: SQLite's writers take the lock in turn, so two
+# requests never both find nothing and both insert there.
+
+racing_backend = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+def _when_first_selected(app, table: str, act):
+    """Run `act(parameters)` once, right after the request's first SELECT on `table`: another request
+    commits its insert between this one's lookup and its own insert, the window a real race uses."""
+    from sqlalchemy import event
+
+    fired = []
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        if not fired and statement.lstrip().upper().startswith("SELECT") and f"FROM {table}" in statement:
+            fired.append(statement)
+            act(parameters)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", after)
+    return fired, lambda: event.remove(engine, "after_cursor_execute", after)
+
+
+@racing_backend
+def test_a_device_subscribing_twice_at_once_is_one_device_and_no_error(app, member, push_service):
+    device = push_service.new_device()
+
+    def other_request(_parameters):
+        with app.app_context():  # its own session and connection, committed before this request inserts
+            user = db.session.get(User, member.user_id)
+            data = subscriptions.parse_subscription(device.subscription())
+            subscriptions.subscribe(user, data, label="Other tab", app_origin=None, now=utcnow())
+            db.session.commit()
+
+    fired, stop = _when_first_selected(app, "push_subscriptions", other_request)
+    try:
+        response = member.api("POST", "/api/v1/push/subscriptions", json=device.subscription())
+    finally:
+        stop()
+    assert fired, "the other request ran in the window"
+    assert response.status_code == 200, response.get_json()  # it found the row the other one made
+    with app.app_context():
+        rows = db.session.scalars(select(PushSubscription)).all()
+        assert len(rows) == 1 and rows[0].revision == 2
+
+
+@racing_backend
+def test_snoozing_from_two_devices_at_once_is_one_reminder_and_no_error(app, member, push_service):
+    subscribe(member, push_service.new_device())
+
+    def other_request(parameters):
+        slot = next(v for v in parameters.values() if isinstance(v, str) and v.startswith("snooze:"))
+        now = utcnow()
+        with app.app_context():
+            db.session.add(PushNotification(
+                user_id=member.user_id, kind="nudge", slot=slot, title="t", body="b", path="/checkin",
+                topic="checkin", urgency="normal", due_at=now, expires_at=now, status="queued"))
+            db.session.commit()
+
+    fired, stop = _when_first_selected(app, "push_notifications", other_request)
+    try:
+        response = member.api("POST", "/api/v1/push/snooze", json={"minutes": 60})
+    finally:
+        stop()
+    assert fired and response.status_code == 202, response.get_json()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PushNotification)) == 1
