@@ -10,7 +10,8 @@ of its own, so that a writing request holds the lock only while its view runs.
 import contextlib
 from collections.abc import Callable
 from contextlib import contextmanager
-from typing import TypeVar
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, text
@@ -88,24 +89,29 @@ def begin_writing() -> None:
     db.session.commit()
 
 
+P = ParamSpec("P")
 T = TypeVar("T")
 CONFLICT_ATTEMPTS = 3
 
 
-def retrying_conflicts(operation: Callable[[], T]) -> T:
-    """Run a find-or-create `operation` in a savepoint; when a concurrent request inserted the same unique
-    row first (IntegrityError), undo only this attempt and run it again: now it finds that row.
+def retrying_conflicts(find_or_create: Callable[P, T]) -> Callable[P, T]:
+    """Decorate a find-or-create service: run it in a savepoint, and when a concurrent request inserted
+    the same unique row first (IntegrityError), undo only this attempt and run it again: now it finds that
+    row. On PostgreSQL two requests can both find nothing and both insert; on SQLite writers take the lock
+    in turn and never meet here, but the code is the same. The IntegrityError escapes if attempts run out."""
 
-    On PostgreSQL two requests can both find nothing and both insert; on SQLite writers queue for the lock
-    and never meet here, but the code is the same. Raises the IntegrityError if attempts run out."""
-    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
-        try:
-            with db.session.begin_nested():
-                return operation()
-        except IntegrityError:
-            if attempt == CONFLICT_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+    @wraps(find_or_create)
+    def retrying(*args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                with db.session.begin_nested():
+                    return find_or_create(*args, **kwargs)
+            except IntegrityError:
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    return retrying
 
 
 def is_healthy() -> bool:

@@ -1,6 +1,7 @@
 """App-level error handling: JSON `{"error": {code, message, fields}}` under /api, a friendly page otherwise."""
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from journal.extensions import db
@@ -53,6 +54,19 @@ def init_app(app: Flask) -> None:
         if status == 429:
             return _page(429)
         return _page(status)
+
+    @app.errorhandler(IntegrityError)
+    def conflict(error: IntegrityError):
+        # A simultaneous request wrote the same unique row first and retrying did not settle it
+        # (find-or-create services retry: database.retrying_conflicts). Nothing was half-written: the
+        # transaction is rolled back, and doing it again works. SQL parameters are never logged.
+        db.session.rollback()
+        app.logger.warning("write conflict on %s %s: %s", request.method, request.url_rule,
+                           type(error.orig).__name__)
+        message = "Something else changed this at the same moment. Please try again."
+        if _wants_json():
+            return api_error(409, "conflict", message)
+        return _page(409, message)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -258,3 +258,29 @@ def add_item(client: Client, kind: str, name: str, **extra) -> str:
     response = client.api("POST", f"/api/v1/{kind}", json={"name": name, **extra})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
+
+
+# --- Races --------------------------------------------------------------------------------------------
+
+# Two requests at the same moment can both find nothing and both insert on PostgreSQL; SQLite's writers
+# take the lock in turn (BEGIN IMMEDIATE), so these tests run on PostgreSQL only.
+racing_backend = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+def when_first_selected(app, table: str, act):
+    """Run `act(parameters)` once, right after the next SELECT on `table`: another request commits its
+    insert between this request's lookup and its own insert, the window a real race uses.
+    Returns (the statements that fired it, a function removing the hook)."""
+    from sqlalchemy import event
+
+    fired = []
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        if not fired and statement.lstrip().upper().startswith("SELECT") and f"FROM {table}" in statement:
+            fired.append(statement)
+            act(parameters)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", after)
+    return fired, lambda: event.remove(engine, "after_cursor_execute", after)

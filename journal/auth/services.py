@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from journal import crypto
+from journal import crypto, database
 from journal.auth.models import ROLES, DataKeyRecord, User
 from journal.extensions import db, utcnow
 
@@ -51,6 +51,7 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash(crypto.random_token(), method=method)
 
 
+@database.retrying_conflicts
 def register(*, email: str, password: str, display_name: str, role: str, timezone: str) -> User | None:
     """Create an account with its data key; None if the email is taken (the caller must not say so)."""
     if role not in ("member", "clinician"):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, or_, select, union_all
 
+from journal import database
 from journal.auth.models import User
 from journal.extensions import db, utcnow
 from journal.peers import notifications, profiles
@@ -170,6 +171,7 @@ def disconnect(viewer: User, other: PeerProfile | None) -> None:
     db.session.flush()
 
 
+@database.retrying_conflicts
 def block(viewer: User, other: PeerProfile | None, now: datetime | None = None) -> None:
     """Block: the connection and any request end, and each becomes invisible to the other."""
     now = now or utcnow()

@@ -7,7 +7,6 @@ from functools import wraps
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
-from journal import database
 from journal.entries.validation import ValidationError
 from journal.errors import api_error
 from journal.extensions import db, limiter, utcnow
@@ -90,8 +89,7 @@ def subscribe():
     try:
         data = subscriptions.parse_subscription(body)
         label = subscriptions.device_label(request.user_agent.string)
-        sub, created = database.retrying_conflicts(lambda: subscriptions.subscribe(
-            current_user, data, label=label, app_origin=_origin(), now=utcnow()))
+        sub, created = subscriptions.subscribe(current_user, data, label=label, app_origin=_origin(), now=utcnow())
     except ValidationError as exc:
         db.session.rollback()
         return api_error(422, "invalid", exc.message, exc.fields)
@@ -131,8 +129,7 @@ def snooze():
     if error:
         return error
     try:
-        due = database.retrying_conflicts(lambda: services.snooze(
-            current_user, body.get("minutes", 60), origin=_origin(), now=utcnow()))
+        due = services.snooze(current_user, body.get("minutes", 60), origin=_origin(), now=utcnow())
     except ValidationError as exc:
         db.session.rollback()
         return api_error(422, "invalid", exc.message, exc.fields)

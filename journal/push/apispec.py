@@ -153,7 +153,7 @@ PATHS = {
                                        "content": {"application/json": {"schema": {
                                            "type": "object", "required": ["due_at"], "additionalProperties": False,
                                            "properties": {"due_at": STAMP}}}}},
-                               **_errors(400, 401, 403, 413, 415, 422, 429)}},
+                               **_errors(400, 401, 403, 409, 413, 415, 422, 429)}},
     },
     "/api/v1/reminders": {
         "get": {"summary": "My reminder settings", "operationId": "get_reminders", "tags": ["Push"],
@@ -163,6 +163,6 @@ PATHS = {
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": _ref("RemindersUpdate")}}},
                 "responses": {"200": _json("Reminders", "The saved settings."),
-                              **_errors(400, 401, 403, 413, 415, 422)}},
+                              **_errors(400, 401, 403, 409, 413, 415, 422)}},
     },
 }

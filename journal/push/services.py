@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from journal import database
 from journal.auth.models import User
 from journal.entries import timekeeping
 from journal.entries.models import Checkin
@@ -144,6 +145,7 @@ def parse_settings(body: Mapping) -> dict:
     return changes
 
 
+@database.retrying_conflicts
 def update_settings(user: User, changes: dict, now: datetime) -> ReminderSettings:
     """Apply validated changes and reschedule."""
     settings = settings_for(user, create=True, now=now)
@@ -209,6 +211,7 @@ def enqueue_test(user: User, *, origin: str | None, now: datetime) -> int:
     return _queue(notification, devices, now)
 
 
+@database.retrying_conflicts
 def snooze(user: User, minutes: int, *, origin: str | None, now: datetime) -> datetime:
     """Remind the member again in `minutes` (moved to the end of quiet hours if it falls inside them)."""
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= SNOOZE_MAX_MINUTES:

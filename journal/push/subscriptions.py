@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import func, select
 
-from journal import crypto
+from journal import crypto, database
 from journal.auth.models import User
 from journal.auth.services import data_key_for
 from journal.entries.validation import ValidationError
@@ -159,6 +159,7 @@ def open_secret(key: crypto.DataKey, sub_id: uuid.UUID, secret: bytes) -> dict:
     return key.decrypt_json(secret, table=SECRET_COLUMN, row_id=sub_id)
 
 
+@database.retrying_conflicts
 def subscribe(user: User, data: SubscriptionInput, *, label: str, app_origin: str | None,
               now: datetime) -> tuple[PushSubscription, bool]:
     """Store a device, or update it when the endpoint is known (then it belongs to `user` from now on:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from journal.auth.models import DataKeyRecord, User
 from journal.entries.models import Checkin
 from journal.extensions import db
-from tests.conftest import PASSWORD, make_checkin
+from tests.conftest import PASSWORD, make_checkin, racing_backend, when_first_selected
 
 
 def user_by_email(app, email):
@@ -255,3 +255,25 @@ def test_timezone_setting(app, member):
     assert response.status_code == 302
     assert user_by_email(app, member.email).timezone == "Europe/Berlin"
     assert member.post("/account/timezone", {"tz-timezone": "Mars/Olympus"}).status_code == 400
+
+
+@racing_backend
+def test_two_sign_ups_with_one_email_at_once_make_one_account_and_say_the_same(app, new_client):
+    def other_request(_parameters):
+        with app.app_context():  # its own session and connection, committed inside this request's window
+            from journal.auth import services
+
+            services.register(email="twice@example.org", password=PASSWORD, display_name="First",
+                              role="member", timezone="UTC")
+            db.session.commit()
+
+    fired, stop = when_first_selected(app, "users", other_request)
+    try:
+        response = new_client().register("twice@example.org", display_name="Second")
+    finally:
+        stop()
+    assert fired
+    assert response.status_code == 302 and response.headers["Location"] == "/login"  # as for a free email
+    with app.app_context():
+        names = db.session.scalars(select(User.display_name).where(User.email == "twice@example.org")).all()
+        assert names == ["First"]

@@ -3,11 +3,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from journal.auth.models import User
 from journal.extensions import db, utcnow
-from journal.peers.models import PeerProfile
+from journal.peers.models import PeerBlock, PeerProfile
+from tests.conftest import racing_backend, when_first_selected
 from tests.peers.conftest import accept_guidelines, connect, opt_in, share
 
 PROFILE_FORM = {"enabled": "y", "open_to_matches": "y", "support": "get", "conditions": ["lupus", "fibromyalgia"],
@@ -241,3 +242,45 @@ def test_the_guidelines_page_and_marking_notifications_read(peers):
     after = author.api("GET", "/api/v1/peers/notifications").get_json()
     assert after["unread"] == 0 and len(after["items"]) == len(before["items"])
     assert not any(item["unread"] for item in after["items"])
+
+
+# --- Two requests at the same moment (PostgreSQL only: see tests/conftest.py) ------------------------------
+
+
+def _block_from_elsewhere(app, blocker_id, blocked_id):
+    def other_request(_parameters):
+        with app.app_context():
+            db.session.add(PeerBlock(blocker_id=blocker_id, blocked_id=blocked_id, created_at=utcnow()))
+            db.session.commit()
+
+    return when_first_selected(app, "peer_blocks", other_request)
+
+
+@racing_backend
+def test_blocking_from_two_devices_at_once_is_one_block_and_no_error(app, peers):
+    author, peer = peers
+    fired, stop = _block_from_elsewhere(app, author.user_id, peer.user_id)
+    try:
+        response = author.api("POST", "/api/v1/peers/blocks", json={"member_id": peer.member_id})
+    finally:
+        stop()
+    assert fired and response.status_code == 204, response.get_json()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PeerBlock)) == 1
+
+
+@racing_backend
+def test_a_conflict_that_retrying_cannot_settle_is_a_409_not_a_500(app, peers, monkeypatch):
+    from journal import database
+
+    monkeypatch.setattr(database, "CONFLICT_ATTEMPTS", 1)  # no second attempt: the conflict reaches the app
+    author, peer = peers
+    fired, stop = _block_from_elsewhere(app, author.user_id, peer.user_id)
+    try:
+        response = author.api("POST", "/api/v1/peers/blocks", json={"member_id": peer.member_id})
+    finally:
+        stop()
+    assert fired and response.status_code == 409
+    assert response.get_json()["error"]["code"] == "conflict"
+    again = author.api("POST", "/api/v1/peers/blocks", json={"member_id": peer.member_id})
+    assert again.status_code == 204  # nothing was half-written: doing it again works

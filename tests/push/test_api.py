@@ -14,7 +14,7 @@ from journal.auth.models import User
 from journal.extensions import db, utcnow
 from journal.push import subscriptions
 from journal.push.models import PushJob, PushNotification, PushSubscription, ReminderSettings
-from tests.conftest import app_config
+from tests.conftest import app_config, racing_backend, when_first_selected
 from tests.push.conftest import subscribe
 
 
@@ -268,28 +268,7 @@ def test_snooze_queues_one_reminder_later(app, member, push_service):
         assert len(notifications) == 1 and notifications[0].slot.startswith("snooze:")
 
 
-# --- Two requests at the same moment. PostgreSQL only: SQLite's writers take the lock in turn, so two
-# requests never both find nothing and both insert there.
-
-racing_backend = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-
-
-def _when_first_selected(app, table: str, act):
-    """Run `act(parameters)` once, right after the request's first SELECT on `table`: another request
-    commits its insert between this one's lookup and its own insert, the window a real race uses."""
-    from sqlalchemy import event
-
-    fired = []
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        if not fired and statement.lstrip().upper().startswith("SELECT") and f"FROM {table}" in statement:
-            fired.append(statement)
-            act(parameters)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "after_cursor_execute", after)
-    return fired, lambda: event.remove(engine, "after_cursor_execute", after)
+# --- Two requests at the same moment (PostgreSQL only: see tests/conftest.py, racing_backend) -------------
 
 
 @racing_backend
@@ -303,7 +282,7 @@ def test_a_device_subscribing_twice_at_once_is_one_device_and_no_error(app, memb
             subscriptions.subscribe(user, data, label="Other tab", app_origin=None, now=utcnow())
             db.session.commit()
 
-    fired, stop = _when_first_selected(app, "push_subscriptions", other_request)
+    fired, stop = when_first_selected(app, "push_subscriptions", other_request)
     try:
         response = member.api("POST", "/api/v1/push/subscriptions", json=device.subscription())
     finally:
@@ -328,7 +307,7 @@ def test_snoozing_from_two_devices_at_once_is_one_reminder_and_no_error(app, mem
                 topic="checkin", urgency="normal", due_at=now, expires_at=now, status="queued"))
             db.session.commit()
 
-    fired, stop = _when_first_selected(app, "push_notifications", other_request)
+    fired, stop = when_first_selected(app, "push_notifications", other_request)
     try:
         response = member.api("POST", "/api/v1/push/snooze", json={"minutes": 60})
     finally:
