@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
@@ -267,10 +268,11 @@ def add_item(client: Client, kind: str, name: str, **extra) -> str:
 racing_backend = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
+@contextmanager
 def when_first_selected(app, table: str, act):
-    """Run `act(parameters)` once, right after the next SELECT on `table`: another request commits its
-    insert between this request's lookup and its own insert, the window a real race uses.
-    Returns (the statements that fired it, a function removing the hook)."""
+    """Within the block, run `act(parameters)` once, right after the first SELECT on `table`: another
+    request commits its insert between this request's lookup and its own insert, the window a real race
+    uses. Yields the list of statements that fired it (empty if none did)."""
     from sqlalchemy import event
 
     fired = []
@@ -283,4 +285,7 @@ def when_first_selected(app, table: str, act):
     with app.app_context():
         engine = db.engine
     event.listen(engine, "after_cursor_execute", after)
-    return fired, lambda: event.remove(engine, "after_cursor_execute", after)
+    try:
+        yield fired
+    finally:
+        event.remove(engine, "after_cursor_execute", after)

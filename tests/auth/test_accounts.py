@@ -267,11 +267,8 @@ def test_two_sign_ups_with_one_email_at_once_make_one_account_and_say_the_same(a
                               role="member", timezone="UTC")
             db.session.commit()
 
-    fired, stop = when_first_selected(app, "users", other_request)
-    try:
+    with when_first_selected(app, "users", other_request) as fired:
         response = new_client().register("twice@example.org", display_name="Second")
-    finally:
-        stop()
     assert fired
     assert response.status_code == 302 and response.headers["Location"] == "/login"  # as for a free email
     with app.app_context():

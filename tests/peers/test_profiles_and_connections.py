@@ -247,23 +247,21 @@ def test_the_guidelines_page_and_marking_notifications_read(peers):
 # --- Two requests at the same moment (PostgreSQL only: see tests/conftest.py) ------------------------------
 
 
-def _block_from_elsewhere(app, blocker_id, blocked_id):
+def _block_while_another_device_does(app, author, peer):
+    """author blocks peer while another of author's devices blocks peer at the same moment: (fired, response)."""
     def other_request(_parameters):
         with app.app_context():
-            db.session.add(PeerBlock(blocker_id=blocker_id, blocked_id=blocked_id, created_at=utcnow()))
+            db.session.add(PeerBlock(blocker_id=author.user_id, blocked_id=peer.user_id, created_at=utcnow()))
             db.session.commit()
 
-    return when_first_selected(app, "peer_blocks", other_request)
+    with when_first_selected(app, "peer_blocks", other_request) as fired:
+        response = author.api("POST", "/api/v1/peers/blocks", json={"member_id": peer.member_id})
+    return fired, response
 
 
 @racing_backend
 def test_blocking_from_two_devices_at_once_is_one_block_and_no_error(app, peers):
-    author, peer = peers
-    fired, stop = _block_from_elsewhere(app, author.user_id, peer.user_id)
-    try:
-        response = author.api("POST", "/api/v1/peers/blocks", json={"member_id": peer.member_id})
-    finally:
-        stop()
+    fired, response = _block_while_another_device_does(app, *peers)
     assert fired and response.status_code == 204, response.get_json()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PeerBlock)) == 1
@@ -274,13 +272,9 @@ def test_a_conflict_that_retrying_cannot_settle_is_a_409_not_a_500(app, peers, m
     from journal import database
 
     monkeypatch.setattr(database, "CONFLICT_ATTEMPTS", 1)  # no second attempt: the conflict reaches the app
-    author, peer = peers
-    fired, stop = _block_from_elsewhere(app, author.user_id, peer.user_id)
-    try:
-        response = author.api("POST", "/api/v1/peers/blocks", json={"member_id": peer.member_id})
-    finally:
-        stop()
+    fired, response = _block_while_another_device_does(app, *peers)
     assert fired and response.status_code == 409
     assert response.get_json()["error"]["code"] == "conflict"
+    author, peer = peers
     again = author.api("POST", "/api/v1/peers/blocks", json={"member_id": peer.member_id})
     assert again.status_code == 204  # nothing was half-written: doing it again works

@@ -282,11 +282,8 @@ def test_a_device_subscribing_twice_at_once_is_one_device_and_no_error(app, memb
             subscriptions.subscribe(user, data, label="Other tab", app_origin=None, now=utcnow())
             db.session.commit()
 
-    fired, stop = when_first_selected(app, "push_subscriptions", other_request)
-    try:
+    with when_first_selected(app, "push_subscriptions", other_request) as fired:
         response = member.api("POST", "/api/v1/push/subscriptions", json=device.subscription())
-    finally:
-        stop()
     assert fired, "the other request ran in the window"
     assert response.status_code == 200, response.get_json()  # it found the row the other one made
     with app.app_context():
@@ -307,11 +304,8 @@ def test_snoozing_from_two_devices_at_once_is_one_reminder_and_no_error(app, mem
                 topic="checkin", urgency="normal", due_at=now, expires_at=now, status="queued"))
             db.session.commit()
 
-    fired, stop = when_first_selected(app, "push_notifications", other_request)
-    try:
+    with when_first_selected(app, "push_notifications", other_request) as fired:
         response = member.api("POST", "/api/v1/push/snooze", json={"minutes": 60})
-    finally:
-        stop()
     assert fired and response.status_code == 202, response.get_json()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PushNotification)) == 1
