@@ -1,7 +1,7 @@
 """`fragment(template, **inputs)`: a partial rendered once per process for each set of inputs.
 
 The layout's <head> links and its bottom navigation are built only from fixed paths and asset URLs, yet
-rendering them on every page cost more than a tenth of the timeline's time in process (bench/load.py).
+rendering them on every page cost more than a tenth of the timeline's time in process (bench/inprocess.py).
 A cached partial sees nothing but its inputs and the environment's globals: no `current_user`, no
 `request`, no context processors, so what it shows cannot depend on who asked unless it is an input.
 Only cheap, bounded inputs belong there (a role, an endpoint name), never anyone's data.

@@ -30,7 +30,7 @@ def session_guard(guard):
 
 
 # Every signed-in request loads its user (with the wrapped data key, joined): a statement built once
-# costs a third less than Session.get, which assembles its query on each call (bench/load.py).
+# costs a third less than Session.get, which assembles its query on each call (bench/inprocess.py).
 _USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
 
 

@@ -2,7 +2,7 @@
 
 A timeline page is twenty rows, and they were most of its cost: as template code each row took about
 17 µs (a dozen attribute lookups, nine escapes and two dozen yields through Jinja); written here a row
-takes about a third of that (bench/load.py, README → Performance). The markup is kept deliberately
+takes under half that (bench/inprocess.py, README → Performance). The markup is kept deliberately
 small. What a member typed (symptom, tag and medication names, doses, the note) is escaped with
 markupsafe, exactly as autoescaping would; the rest is made here from numbers, ids and the scales'
 fixed words. tests/entries/test_pages.py checks that typed markup comes out escaped.
