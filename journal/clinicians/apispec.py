@@ -1,24 +1,8 @@
 """OpenAPI 3.1 description of the clinician sharing API, merged by journal/openapi.py."""
 import copy
 
+from journal.apidoc import errors, json_response, nullable, ref
 from journal.entries import apispec as entries_spec
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def _json(schema_name: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
-
-
-def _errors(*statuses: int) -> dict:
-    return {str(s): {"$ref": f"#/components/responses/Error{s}"} for s in statuses}
-
 
 ID = {"type": "string", "format": "uuid"}
 DAY = {"type": "string", "format": "date"}
@@ -46,19 +30,19 @@ SCHEMAS = {
         "properties": {
             "id": {**ID, "description": "The grant's id: use it in the patient's URLs."},
             "name": {"type": "string", "description": "The name the member chose to give this clinician."},
-            "scope": SCOPE, "range_start": _nullable(DAY), "range_end": _nullable(DAY),
-            "access_ends_at": _nullable({**INSTANT, "description": "Null: until the member revokes."}),
-            "last_checkin_date": _nullable({**DAY, "description": "The latest check-in in scope."}),
-            "signals": {"type": "array", "items": _ref("Signal")},
+            "scope": SCOPE, "range_start": nullable(DAY), "range_end": nullable(DAY),
+            "access_ends_at": nullable({**INSTANT, "description": "Null: until the member revokes."}),
+            "last_checkin_date": nullable({**DAY, "description": "The latest check-in in scope."}),
+            "signals": {"type": "array", "items": ref("Signal")},
         },
     },
     "PatientList": {"type": "object", "required": ["items"], "additionalProperties": False,
-                    "properties": {"items": {"type": "array", "items": _ref("Patient")}}},
+                    "properties": {"items": {"type": "array", "items": ref("Patient")}}},
     "SharedCheckin": _shared,
     "SharedCheckinPage": {
         "type": "object", "required": ["items", "next_cursor"], "additionalProperties": False,
-        "properties": {"items": {"type": "array", "items": _ref("SharedCheckin")},
-                       "next_cursor": _nullable({"type": "string"})},
+        "properties": {"items": {"type": "array", "items": ref("SharedCheckin")},
+                       "next_cursor": nullable({"type": "string"})},
     },
     "Grant": {
         "type": "object", "additionalProperties": False,
@@ -67,34 +51,34 @@ SCHEMAS = {
         "properties": {
             "id": ID,
             "status": {"type": "string", "enum": ["pending", "active", "revoked", "ended", "expired"]},
-            "scope": SCOPE, "range_start": _nullable(DAY), "range_end": _nullable(DAY),
-            "last_access_day": _nullable({**DAY, "description": "Access lasts through this local day; null: "
+            "scope": SCOPE, "range_start": nullable(DAY), "range_end": nullable(DAY),
+            "last_access_day": nullable({**DAY, "description": "Access lasts through this local day; null: "
                                                                 "until revoked."}),
-            "shown_name": {"type": "string"}, "label": _nullable({"type": "string"}),
-            "clinician": _nullable({
+            "shown_name": {"type": "string"}, "label": nullable({"type": "string"}),
+            "clinician": nullable({
                 "type": "object", "required": ["name", "profession", "organisation"], "additionalProperties": False,
-                "properties": {"name": {"type": "string"}, "profession": _nullable({"type": "string"}),
-                               "organisation": _nullable({"type": "string"})}}),
-            "code_expires_at": INSTANT, "redeemed_at": _nullable(INSTANT), "revoked_at": _nullable(INSTANT),
+                "properties": {"name": {"type": "string"}, "profession": nullable({"type": "string"}),
+                               "organisation": nullable({"type": "string"})}}),
+            "code_expires_at": INSTANT, "redeemed_at": nullable(INSTANT), "revoked_at": nullable(INSTANT),
             "created_at": INSTANT,
         },
     },
     "GrantList": {"type": "object", "required": ["items"], "additionalProperties": False,
-                  "properties": {"items": {"type": "array", "items": _ref("Grant")}}},
+                  "properties": {"items": {"type": "array", "items": ref("Grant")}}},
     "GrantInput": {
         "type": "object",
         "description": "Terms of access. Defaults: scope `shared`, access for 90 days, the member's display name.",
         "properties": {
-            "scope": SCOPE, "range_start": DAY, "range_end": _nullable(DAY),
-            "ends_on": _nullable({**DAY, "description": "Last local day of access; null: until revoked."}),
-            "real_name": _nullable({"type": "string", "maxLength": 80,
+            "scope": SCOPE, "range_start": DAY, "range_end": nullable(DAY),
+            "ends_on": nullable({**DAY, "description": "Last local day of access; null: until revoked."}),
+            "real_name": nullable({"type": "string", "maxLength": 80,
                                     "description": "A name given only to this clinician (stored encrypted)."}),
-            "label": _nullable({"type": "string", "maxLength": 80, "description": "A note for the member only."}),
+            "label": nullable({"type": "string", "maxLength": 80, "description": "A note for the member only."}),
         },
     },
     "Invitation": {
         "type": "object", "required": ["grant", "code", "link"], "additionalProperties": False,
-        "properties": {"grant": _ref("Grant"),
+        "properties": {"grant": ref("Grant"),
                        "code": {"type": "string", "description": "Shown once; only its hash is stored."},
                        "link": {"type": "string", "format": "uri"}},
     },
@@ -108,8 +92,8 @@ SCHEMAS = {
                 "viewer_name": {"type": "string"}, "viewer_role": {"type": "string"},
                 "action": {"type": "string", "enum": ["dashboard", "entries", "entry", "export_csv", "export_fhir",
                                                       "report", "moderation"]},
-                "entry_count": {"type": "integer", "minimum": 0}, "first_day": _nullable(DAY),
-                "last_day": _nullable(DAY), "at": INSTANT, "description": {"type": "string"}}}}},
+                "entry_count": {"type": "integer", "minimum": 0}, "first_day": nullable(DAY),
+                "last_day": nullable(DAY), "at": INSTANT, "description": {"type": "string"}}}}},
     },
 }
 
@@ -119,8 +103,8 @@ WRITE = {"security": [{"session": [], "csrf": []}]}
 PATHS = {
     "/api/v1/clinician/patients": {
         "get": {"summary": "My patients, with signals worth a look", "operationId": "list_patients",
-                "tags": ["Clinicians"], "responses": {"200": _json("PatientList", "Live grants, one per member."),
-                                                      **_errors(401, 403)}},
+                "tags": ["Clinicians"],
+                "responses": {"200": json_response("PatientList", "Live grants, one per member."), **errors(401, 403)}},
     },
     "/api/v1/clinician/patients/{grant_id}/checkins": {
         "parameters": [GRANT_ID],
@@ -131,35 +115,36 @@ PATHS = {
                     {"name": "cursor", "in": "query", "schema": {"type": "string"}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100,
                                                                 "default": 30}}],
-                "responses": {"200": _json("SharedCheckinPage", "A page of check-ins."),
-                              **_errors(400, 401, 403, 404)}},
+                "responses": {"200": json_response("SharedCheckinPage", "A page of check-ins."),
+                              **errors(400, 401, 403, 404)}},
     },
     "/api/v1/sharing/clinicians": {
         "get": {"summary": "My invitations and clinicians' access", "operationId": "list_grants",
-                "tags": ["Sharing"], "responses": {"200": _json("GrantList", "Newest first."), **_errors(401, 403)}},
+                "tags": ["Sharing"],
+                "responses": {"200": json_response("GrantList", "Newest first."), **errors(401, 403)}},
         "post": {"summary": "Invite a clinician (the code is in this response only)", "operationId": "create_grant",
                  "tags": ["Sharing"], **WRITE,
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("GrantInput")}}},
-                 "responses": {"201": _json("Invitation", "The invitation, its code and link."),
-                               **_errors(400, 401, 403, 413, 415, 422)}},
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": ref("GrantInput")}}},
+                 "responses": {"201": json_response("Invitation", "The invitation, its code and link."),
+                               **errors(400, 401, 403, 413, 415, 422)}},
     },
     "/api/v1/sharing/clinicians/{grant_id}": {
         "parameters": [GRANT_ID],
         "patch": {"summary": "Change the terms (fields not sent stay as they are; applies from the "
                              "clinician's next request)",
                   "operationId": "update_grant", "tags": ["Sharing"], **WRITE,
-                  "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("GrantInput")}}},
-                  "responses": {"200": _json("Grant", "The grant with its new terms."),
-                                **_errors(400, 401, 403, 404, 409, 413, 415, 422)}},
+                  "requestBody": {"required": True, "content": {"application/json": {"schema": ref("GrantInput")}}},
+                  "responses": {"200": json_response("Grant", "The grant with its new terms."),
+                                **errors(400, 401, 403, 404, 409, 413, 415, 422)}},
     },
     "/api/v1/sharing/clinicians/{grant_id}/revoke": {
         "parameters": [GRANT_ID],
         "post": {"summary": "Revoke access, or cancel an unused invitation", "operationId": "revoke_grant",
                  "tags": ["Sharing"], **WRITE,
-                 "responses": {"200": _json("Grant", "The revoked grant."), **_errors(400, 401, 403, 404)}},
+                 "responses": {"200": json_response("Grant", "The revoked grant."), **errors(400, 401, 403, 404)}},
     },
     "/api/v1/sharing/access-log": {
         "get": {"summary": "Who has seen my journal", "operationId": "access_log", "tags": ["Sharing"],
-                "responses": {"200": _json("AccessLog", "Newest first, at most 200."), **_errors(401, 403)}},
+                "responses": {"200": json_response("AccessLog", "Newest first, at most 200."), **errors(401, 403)}},
     },
 }

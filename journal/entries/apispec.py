@@ -1,14 +1,6 @@
 """OpenAPI 3.1 description of the journal API (paths and schemas), merged by journal/openapi.py."""
+from journal.apidoc import errors, json_response, nullable, ref
 from journal.entries import scales
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "null"}]}
-
 
 ID = {"type": "string", "format": "uuid"}
 
@@ -36,13 +28,13 @@ SCHEMAS = {
             "local_date": {"type": "string", "format": "date", "description": "The member's local day."},
             "local_time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
             "readable": {"type": "boolean"},
-            "mood": _nullable({"type": "integer", "minimum": 1, "maximum": 5}),
-            "mood_label": _nullable({"type": "string"}),
-            "energy": _nullable({"type": "integer", "minimum": 1, "maximum": 5}),
-            "energy_label": _nullable({"type": "string"}),
-            "pain": _nullable({"type": "integer", "minimum": 0, "maximum": 4}),
-            "pain_label": _nullable({"type": "string"}),
-            "sleep_hours": _nullable({"type": "number", "minimum": 0, "maximum": 24}),
+            "mood": nullable({"type": "integer", "minimum": 1, "maximum": 5}),
+            "mood_label": nullable({"type": "string"}),
+            "energy": nullable({"type": "integer", "minimum": 1, "maximum": 5}),
+            "energy_label": nullable({"type": "string"}),
+            "pain": nullable({"type": "integer", "minimum": 0, "maximum": 4}),
+            "pain_label": nullable({"type": "string"}),
+            "sleep_hours": nullable({"type": "number", "minimum": 0, "maximum": 24}),
             "symptoms": {"type": "array", "items": {
                 "type": "object", "required": ["id", "name", "severity", "severity_label"],
                 "additionalProperties": False,
@@ -55,7 +47,7 @@ SCHEMAS = {
             "medications": {"type": "array", "items": {
                 "type": "object", "required": ["id", "name", "dose"], "additionalProperties": False,
                 "properties": {"id": ID, "name": {"type": "string"}, "dose": {"type": "string"}}}},
-            "note": _nullable({"type": "string", "maxLength": scales.NOTE_MAX}),
+            "note": nullable({"type": "string", "maxLength": scales.NOTE_MAX}),
             "audience": {**AUDIENCE, "required": ["peers", "clinicians", "hide_note_from_peers"]},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
@@ -72,9 +64,9 @@ SCHEMAS = {
                             "description": "With a UTC offset; defaults to now. Not in the future."},
             "timezone": {"type": "string", "description": "IANA zone; defaults to the member's."},
             "mood": {"type": "integer", "minimum": 1, "maximum": 5},
-            "energy": _nullable({"type": "integer", "minimum": 1, "maximum": 5}),
-            "pain": _nullable({"type": "integer", "minimum": 0, "maximum": 4}),
-            "sleep_hours": _nullable({"type": "number", "minimum": 0, "maximum": 24}),
+            "energy": nullable({"type": "integer", "minimum": 1, "maximum": 5}),
+            "pain": nullable({"type": "integer", "minimum": 0, "maximum": 4}),
+            "sleep_hours": nullable({"type": "number", "minimum": 0, "maximum": 24}),
             "symptoms": {"type": "array", "maxItems": scales.SYMPTOMS_MAX, "items": {
                 "type": "object", "required": ["id", "severity"],
                 "properties": {"id": ID, "severity": {"type": "integer", "minimum": 0, "maximum": 4}}}},
@@ -88,39 +80,31 @@ SCHEMAS = {
     },
     "CheckinPage": {
         "type": "object", "required": ["items", "next_cursor"], "additionalProperties": False,
-        "properties": {"items": {"type": "array", "items": _ref("Checkin")},
-                       "next_cursor": _nullable({"type": "string"})},
+        "properties": {"items": {"type": "array", "items": ref("Checkin")},
+                       "next_cursor": nullable({"type": "string"})},
     },
     "TrackedItem": {
         "type": "object", "required": ["id", "name", "archived"], "additionalProperties": False,
         "description": "A symptom, tag or medication the member tracks. Medications also carry `dose`.",
         "properties": {"id": ID, "name": {"type": "string"}, "archived": {"type": "boolean"},
-                       "dose": _nullable({"type": "string"})},
+                       "dose": nullable({"type": "string"})},
     },
     "TrackedItemList": {
         "type": "object", "required": ["items"], "additionalProperties": False,
-        "properties": {"items": {"type": "array", "items": _ref("TrackedItem")}},
+        "properties": {"items": {"type": "array", "items": ref("TrackedItem")}},
     },
     "TrackedItemInput": {
         "type": "object", "required": ["name"],
         "properties": {"name": {"type": "string", "maxLength": scales.NAME_MAX},
-                       "dose": _nullable({"type": "string", "maxLength": scales.DOSE_MAX})},
+                       "dose": nullable({"type": "string", "maxLength": scales.DOSE_MAX})},
     },
     "TrackedItemUpdate": {
         "type": "object",
         "properties": {"name": {"type": "string", "maxLength": scales.NAME_MAX},
-                       "dose": _nullable({"type": "string", "maxLength": scales.DOSE_MAX}),
+                       "dose": nullable({"type": "string", "maxLength": scales.DOSE_MAX}),
                        "archived": {"type": "boolean"}},
     },
 }
-
-
-def _json(schema_name: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
-
-
-def _errors(*statuses: int) -> dict:
-    return {str(s): {"$ref": f"#/components/responses/Error{s}"} for s in statuses}
 
 
 ENTRY_ID = {"name": "entry_id", "in": "path", "required": True, "schema": ID}
@@ -137,23 +121,23 @@ def _item_paths(kind: str) -> dict:
     return {
         f"/api/v1/{kind}": {
             "get": {"summary": f"List my {kind}", "operationId": f"list_{kind}", "tags": ["Tracking"],
-                    "responses": {"200": _json("TrackedItemList", f"My {kind}, archived included."),
-                                  **_errors(401, 403)}},
+                    "responses": {"200": json_response("TrackedItemList", f"My {kind}, archived included."),
+                                  **errors(401, 403)}},
             "post": {"summary": f"Start tracking a {label}", "operationId": f"add_{kind}", "tags": ["Tracking"],
                      "security": [{"session": [], "csrf": []}],
                      "requestBody": {"required": True, "content": {"application/json": {
-                         "schema": _ref("TrackedItemInput")}}},
-                     "responses": {"201": _json("TrackedItem", f"The new {label}."),
-                                   **_errors(400, 401, 403, 413, 415, 422)}},
+                         "schema": ref("TrackedItemInput")}}},
+                     "responses": {"201": json_response("TrackedItem", f"The new {label}."),
+                                   **errors(400, 401, 403, 413, 415, 422)}},
         },
         f"/api/v1/{kind}/{{item_id}}": {
             "parameters": [ITEM_ID],
             "patch": {"summary": f"Rename or archive a {label}", "operationId": f"update_{kind}",
                       "tags": ["Tracking"], "security": [{"session": [], "csrf": []}],
                       "requestBody": {"required": True, "content": {"application/json": {
-                          "schema": _ref("TrackedItemUpdate")}}},
-                      "responses": {"200": _json("TrackedItem", f"The updated {label}."),
-                                    **_errors(400, 401, 403, 404, 413, 415, 422)}},
+                          "schema": ref("TrackedItemUpdate")}}},
+                      "responses": {"200": json_response("TrackedItem", f"The updated {label}."),
+                                    **errors(400, 401, 403, 404, 413, 415, 422)}},
         },
     }
 
@@ -174,33 +158,33 @@ PATHS = {
                 {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
                  "description": "Last local day to include."},
             ],
-            "responses": {"200": _json("CheckinPage", "A page of check-ins."), **_errors(400, 401, 403)},
+            "responses": {"200": json_response("CheckinPage", "A page of check-ins."), **errors(400, 401, 403)},
         },
         "post": {
             "summary": "Check in", "operationId": "create_checkin", "tags": ["Check-ins"],
             "security": [{"session": [], "csrf": []}],
             "parameters": [IDEMPOTENCY_KEY],
             "requestBody": {"required": True,
-                            "content": {"application/json": {"schema": _ref("CheckinInput")}}},
-            "responses": {"201": _json("Checkin", "Created (or, for a replayed Idempotency-Key, the first "
+                            "content": {"application/json": {"schema": ref("CheckinInput")}}},
+            "responses": {"201": json_response("Checkin", "Created (or, for a replayed Idempotency-Key, the first "
                                                   "result; then `Idempotent-Replayed: true`)."),
-                          **_errors(400, 401, 403, 404, 409, 413, 415, 422)},
+                          **errors(400, 401, 403, 404, 409, 413, 415, 422)},
         },
     },
     "/api/v1/checkins/{entry_id}": {
         "parameters": [ENTRY_ID],
         "get": {"summary": "One of my check-ins", "operationId": "get_checkin", "tags": ["Check-ins"],
-                "responses": {"200": _json("Checkin", "The check-in."), **_errors(401, 403, 404)}},
+                "responses": {"200": json_response("Checkin", "The check-in."), **errors(401, 403, 404)}},
         "patch": {"summary": "Change a check-in (fields not sent stay as they are)",
                   "operationId": "update_checkin", "tags": ["Check-ins"],
                   "security": [{"session": [], "csrf": []}],
                   "requestBody": {"required": True, "content": {"application/json": {
                       "schema": {**SCHEMAS["CheckinInput"], "required": []}}}},
-                  "responses": {"200": _json("Checkin", "The updated check-in."),
-                                **_errors(400, 401, 403, 404, 409, 413, 415, 422)}},
+                  "responses": {"200": json_response("Checkin", "The updated check-in."),
+                                **errors(400, 401, 403, 404, 409, 413, 415, 422)}},
         "delete": {"summary": "Delete a check-in", "operationId": "delete_checkin", "tags": ["Check-ins"],
                    "security": [{"session": [], "csrf": []}],
-                   "responses": {"204": {"description": "Deleted."}, **_errors(400, 401, 403, 404)}},
+                   "responses": {"204": {"description": "Deleted."}, **errors(400, 401, 403, 404)}},
     },
     **_item_paths("symptoms"),
     **_item_paths("tags"),

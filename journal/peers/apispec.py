@@ -1,4 +1,5 @@
 """OpenAPI 3.1 description of the peers API (paths and schemas), merged by journal/openapi.py."""
+from journal.apidoc import errors, json_response, nullable, ref
 from journal.entries import scales
 from journal.entries.apispec import SCHEMAS as ENTRY_SCHEMAS
 from journal.peers import comments, moderation, profiles
@@ -11,15 +12,6 @@ from journal.peers.conditions import (
     SUPPORT_MODES,
     TOPICS,
 )
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "null"}]}
-
 
 ID = {"type": "string", "format": "uuid"}
 CHECKIN = ENTRY_SCHEMAS["Checkin"]["properties"]
@@ -37,7 +29,7 @@ SCHEMAS = {
         "required": ["member", "enabled", "open_to_matches", "support", "timezone", "conditions", "other_condition",
                      "topics", "languages", "bio", "avatar_colour", "nudges_enabled", "guidelines_accepted"],
         "properties": {
-            "member": _ref("PeerMember"), "enabled": {"type": "boolean"}, "open_to_matches": {"type": "boolean"},
+            "member": ref("PeerMember"), "enabled": {"type": "boolean"}, "open_to_matches": {"type": "boolean"},
             "support": {"enum": list(SUPPORT_MODES)}, "timezone": {"type": "string"},
             "conditions": {"type": "array", "items": {"enum": [c.key for c in CONDITIONS]}},
             "other_condition": {"type": "string"},
@@ -68,13 +60,13 @@ SCHEMAS = {
         "type": "object", "required": ["items"], "additionalProperties": False,
         "properties": {"items": {"type": "array", "items": {
             "type": "object", "required": ["member", "score", "reason"], "additionalProperties": False,
-            "properties": {"member": _ref("PeerMember"), "score": {"type": "integer"},
+            "properties": {"member": ref("PeerMember"), "score": {"type": "integer"},
                            "reason": {"type": "string", "description": "Why: shared conditions, topics, "
                                                                        "support and time zone."}}}}},
     },
     "PeerConnections": {
         "type": "object", "required": ["connections", "incoming", "outgoing"], "additionalProperties": False,
-        "properties": {name: {"type": "array", "items": _ref("PeerMember")}
+        "properties": {name: {"type": "array", "items": ref("PeerMember")}
                        for name in ("connections", "incoming", "outgoing")},
     },
     "PeerConnectionStatus": {
@@ -92,30 +84,30 @@ SCHEMAS = {
             **{key: CHECKIN[key] for key in ("id", "occurred_at", "timezone", "local_date", "local_time",
                                              "readable", "mood", "mood_label", "energy", "energy_label", "pain",
                                              "pain_label", "sleep_hours", "symptoms", "tags", "medications")},
-            "author": _ref("PeerMember"),
+            "author": ref("PeerMember"),
             "relation": {"enum": ["owner", "peer"]},
-            "note": _nullable({"type": "string", "maxLength": scales.NOTE_MAX}),
+            "note": nullable({"type": "string", "maxLength": scales.NOTE_MAX}),
             "note_hidden": {"type": "boolean"},
             "reactions": {"type": "array", "items": {
                 "type": "object", "required": ["kind", "label", "count", "mine"], "additionalProperties": False,
                 "properties": {"kind": {"enum": list(REACTIONS)}, "label": {"type": "string"},
                                "count": {"type": "integer", "minimum": 0}, "mine": {"type": "boolean"}}}},
             "comment_count": {"type": "integer", "minimum": 0},
-            "comments": {"type": "array", "items": _ref("PeerComment"),
+            "comments": {"type": "array", "items": ref("PeerComment"),
                          "description": "Only on GET /api/v1/peers/entries/{entry_id}."},
         },
     },
     "PeerFeed": {
         "type": "object", "required": ["items", "next_cursor"], "additionalProperties": False,
-        "properties": {"items": {"type": "array", "items": _ref("PeerEntry")},
-                       "next_cursor": _nullable({"type": "string"})},
+        "properties": {"items": {"type": "array", "items": ref("PeerEntry")},
+                       "next_cursor": nullable({"type": "string"})},
     },
     "PeerComment": {
         "type": "object", "additionalProperties": False,
         "required": ["id", "author", "body", "readable", "created_at", "edited", "mine", "may_delete"],
         "properties": {
-            "id": ID, "author": _ref("PeerMember"),
-            "body": _nullable({"type": "string", "maxLength": comments.COMMENT_MAX}),
+            "id": ID, "author": ref("PeerMember"),
+            "body": nullable({"type": "string", "maxLength": comments.COMMENT_MAX}),
             "readable": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"},
             "edited": {"type": "boolean"}, "mine": {"type": "boolean"}, "may_delete": {"type": "boolean"},
             "crisis_support": {"type": "boolean", "description": "Only in the writer's own create/edit response: "
@@ -139,7 +131,7 @@ SCHEMAS = {
             "required": ["id", "kind", "text", "url", "created_at", "unread", "moderator_note"],
             "properties": {"id": {"type": "integer"}, "kind": {"type": "string"}, "text": {"type": "string"},
                            "url": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
-                           "unread": {"type": "boolean"}, "moderator_note": _nullable({"type": "string"})}}}},
+                           "unread": {"type": "boolean"}, "moderator_note": nullable({"type": "string"})}}}},
     },
     "PeerReportInput": {
         "type": "object", "required": ["kind", "target_id", "reason"], "additionalProperties": False,
@@ -158,16 +150,8 @@ SCHEMAS = {
 }
 
 
-def _json(schema_name: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
-
-
-def _errors(*statuses: int) -> dict:
-    return {str(s): {"$ref": f"#/components/responses/Error{s}"} for s in statuses}
-
-
 def _body(schema_name: str) -> dict:
-    return {"required": True, "content": {"application/json": {"schema": _ref(schema_name)}}}
+    return {"required": True, "content": {"application/json": {"schema": ref(schema_name)}}}
 
 
 def _op(summary: str, op_id: str, responses: dict, **extra) -> dict:
@@ -186,105 +170,107 @@ WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 429)
 PATHS = {
     "/api/v1/peers/profile": {
         "get": _op("My peer profile (a blank one before I opt in)", "get_peer_profile",
-                   {"200": _json("PeerProfile", "My profile."), **_errors(401, 403)}),
+                   {"200": json_response("PeerProfile", "My profile."), **errors(401, 403)}),
         "put": _op("Opt in, update my profile, or opt out", "put_peer_profile",
-                   {"200": _json("PeerProfile", "Saved."), **_errors(400, 401, 403, 413, 415, 422)},
+                   {"200": json_response("PeerProfile", "Saved."), **errors(400, 401, 403, 413, 415, 422)},
                    security=WRITE, requestBody=_body("PeerProfileInput")),
     },
     "/api/v1/peers/guidelines": {
         "post": _op("Accept the community guidelines", "accept_peer_guidelines",
-                    {**NO_CONTENT, **_errors(400, 401, 403, 409)}, security=WRITE),
+                    {**NO_CONTENT, **errors(400, 401, 403, 409)}, security=WRITE),
     },
     "/api/v1/peers/suggestions": {
         "get": _op("Suggested peers, best first, each with the reason", "list_peer_suggestions",
-                   {"200": _json("PeerSuggestions", "Suggestions."), **_errors(*READ_ERRORS)}),
+                   {"200": json_response("PeerSuggestions", "Suggestions."), **errors(*READ_ERRORS)}),
     },
     "/api/v1/peers/connections": {
         "get": _op("My connections and waiting requests", "list_peer_connections",
-                   {"200": _json("PeerConnections", "Connections."), **_errors(*READ_ERRORS)}),
+                   {"200": json_response("PeerConnections", "Connections."), **errors(*READ_ERRORS)}),
         "post": _op("Ask to connect (accepts instead if they already asked me)", "request_peer_connection",
-                    {"201": _json("PeerConnectionStatus", "Requested (or connected)."), **_errors(*WRITE_ERRORS)},
+                    {"201": json_response("PeerConnectionStatus", "Requested (or connected)."),
+                     **errors(*WRITE_ERRORS)},
                     security=WRITE, requestBody=_body("PeerMemberRef")),
     },
     "/api/v1/peers/connections/{member_id}/accept": {
         "parameters": [MEMBER_ID],
         "post": _op("Accept a request", "accept_peer_connection",
-                    {"200": _json("PeerConnectionStatus", "Connected."), **_errors(*WRITE_ERRORS)}, security=WRITE),
+                    {"200": json_response("PeerConnectionStatus", "Connected."), **errors(*WRITE_ERRORS)},
+                    security=WRITE),
     },
     "/api/v1/peers/connections/{member_id}/decline": {
         "parameters": [MEMBER_ID],
         "post": _op("Decline a request (they are not told; not suggested again for 30 days)",
-                    "decline_peer_connection", {**NO_CONTENT, **_errors(*WRITE_ERRORS)}, security=WRITE),
+                    "decline_peer_connection", {**NO_CONTENT, **errors(*WRITE_ERRORS)}, security=WRITE),
     },
     "/api/v1/peers/connections/{member_id}": {
         "parameters": [MEMBER_ID],
         "delete": _op("Disconnect, or withdraw my request (they are not told why)", "delete_peer_connection",
-                      {**NO_CONTENT, **_errors(*WRITE_ERRORS)}, security=WRITE),
+                      {**NO_CONTENT, **errors(*WRITE_ERRORS)}, security=WRITE),
     },
     "/api/v1/peers/blocks": {
         "post": _op("Block a member: the connection ends and each becomes invisible to the other", "block_peer",
-                    {**NO_CONTENT, **_errors(*WRITE_ERRORS)}, security=WRITE, requestBody=_body("PeerMemberRef")),
+                    {**NO_CONTENT, **errors(*WRITE_ERRORS)}, security=WRITE, requestBody=_body("PeerMemberRef")),
     },
     "/api/v1/peers/blocks/{member_id}": {
         "parameters": [MEMBER_ID],
-        "delete": _op("Unblock (does not reconnect)", "unblock_peer", {**NO_CONTENT, **_errors(*WRITE_ERRORS)},
+        "delete": _op("Unblock (does not reconnect)", "unblock_peer", {**NO_CONTENT, **errors(*WRITE_ERRORS)},
                       security=WRITE),
     },
     "/api/v1/peers/members/{member_id}/nudge": {
         "parameters": [MEMBER_ID],
         "post": _op("Send “thinking of you” to a connection (rate-limited; they may have turned these off: 409)",
-                    "nudge_peer", {**NO_CONTENT, **_errors(*WRITE_ERRORS)}, security=WRITE),
+                    "nudge_peer", {**NO_CONTENT, **errors(*WRITE_ERRORS)}, security=WRITE),
     },
     "/api/v1/peers/feed": {
         "get": _op("Check-ins my connections shared with peers, newest first", "peer_feed",
-                   {"200": _json("PeerFeed", "A page."), **_errors(400, *READ_ERRORS)},
+                   {"200": json_response("PeerFeed", "A page."), **errors(400, *READ_ERRORS)},
                    parameters=[{"name": "cursor", "in": "query", "schema": {"type": "string"},
                                 "description": "`next_cursor` from the previous page."}]),
     },
     "/api/v1/peers/entries/{entry_id}": {
         "parameters": [ENTRY_ID],
         "get": _op("One shared check-in (mine, or a connection's) with its conversation", "get_peer_entry",
-                   {"200": _json("PeerEntry", "The check-in as I may see it."), **_errors(401, 403, 404)}),
+                   {"200": json_response("PeerEntry", "The check-in as I may see it."), **errors(401, 403, 404)}),
     },
     "/api/v1/peers/entries/{entry_id}/comments": {
         "parameters": [ENTRY_ID],
         "post": _op("Reply to a shared check-in (409 guidelines_required before a first reply)",
-                    "add_peer_comment", {"201": _json("PeerComment", "The reply."), **_errors(*WRITE_ERRORS)},
+                    "add_peer_comment", {"201": json_response("PeerComment", "The reply."), **errors(*WRITE_ERRORS)},
                     security=WRITE, requestBody=_body("PeerCommentInput")),
     },
     "/api/v1/peers/comments/{comment_id}": {
         "parameters": [COMMENT_ID],
         "patch": _op("Edit my reply", "edit_peer_comment",
-                     {"200": _json("PeerComment", "The reply."), **_errors(*WRITE_ERRORS)}, security=WRITE,
+                     {"200": json_response("PeerComment", "The reply."), **errors(*WRITE_ERRORS)}, security=WRITE,
                      requestBody=_body("PeerCommentInput")),
         "delete": _op("Delete my reply, or any reply on my own check-in", "delete_peer_comment",
-                      {**NO_CONTENT, **_errors(*WRITE_ERRORS)}, security=WRITE),
+                      {**NO_CONTENT, **errors(*WRITE_ERRORS)}, security=WRITE),
     },
     "/api/v1/peers/entries/{entry_id}/reactions": {
         "parameters": [ENTRY_ID],
         "post": _op("Send a one-tap reaction (one per person, kind and check-in)", "add_peer_reaction",
-                    {"201": _json("PeerReaction", "Sent."), "200": _json("PeerReaction", "Already sent."),
-                     **_errors(*WRITE_ERRORS)}, security=WRITE,
+                    {"201": json_response("PeerReaction", "Sent."),
+                     "200": json_response("PeerReaction", "Already sent."), **errors(*WRITE_ERRORS)}, security=WRITE,
                     requestBody={"required": True, "content": {"application/json": {"schema": {
                         "type": "object", "required": ["kind"], "additionalProperties": False,
                         "properties": {"kind": {"enum": list(REACTIONS)}}}}}}),
     },
     "/api/v1/peers/entries/{entry_id}/reactions/{kind}": {
         "parameters": [ENTRY_ID, KIND],
-        "delete": _op("Take back my reaction", "remove_peer_reaction", {**NO_CONTENT, **_errors(*WRITE_ERRORS)},
+        "delete": _op("Take back my reaction", "remove_peer_reaction", {**NO_CONTENT, **errors(*WRITE_ERRORS)},
                       security=WRITE),
     },
     "/api/v1/peers/notifications": {
         "get": _op("My notifications, newest first, with the unread count", "list_peer_notifications",
-                   {"200": _json("PeerNotifications", "Notifications."), **_errors(401, 403)}),
+                   {"200": json_response("PeerNotifications", "Notifications."), **errors(401, 403)}),
     },
     "/api/v1/peers/notifications/read": {
         "post": _op("Mark all my notifications read", "read_peer_notifications",
-                    {**NO_CONTENT, **_errors(400, 401, 403)}, security=WRITE),
+                    {**NO_CONTENT, **errors(400, 401, 403)}, security=WRITE),
     },
     "/api/v1/peers/reports": {
         "post": _op("Report a check-in, a reply or a member to the moderators", "file_peer_report",
-                    {"201": _json("PeerReport", "Filed (or the same open report)."), **_errors(*WRITE_ERRORS)},
+                    {"201": json_response("PeerReport", "Filed (or the same open report)."), **errors(*WRITE_ERRORS)},
                     security=WRITE, requestBody=_body("PeerReportInput")),
     },
 }

@@ -1,22 +1,6 @@
 """OpenAPI 3.1 description of the push API (devices, test, snooze, reminder settings), merged by openapi.py."""
+from journal.apidoc import errors, json_response, nullable, ref
 from journal.push import nudges, services, subscriptions
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def _json(schema_name: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
-
-
-def _errors(*statuses: int) -> dict:
-    return {str(s): {"$ref": f"#/components/responses/Error{s}"} for s in statuses}
-
 
 CLOCK = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "24-hour local time."}
 DAY = {"type": "string", "enum": list(nudges.DAY_NAMES)}
@@ -42,13 +26,13 @@ SCHEMAS = {
         "properties": {
             "endpoint": {"type": "string", "maxLength": subscriptions.ENDPOINT_MAX,
                          "description": "The push service URL (https)."},
-            "expirationTime": _nullable({"type": "number"}),
+            "expirationTime": nullable({"type": "number"}),
             "keys": {"type": "object", "required": ["p256dh", "auth"],
                      "properties": {"p256dh": {"type": "string", "description": "65-byte uncompressed P-256 "
                                                                                  "point, base64url."},
                                     "auth": {"type": "string", "description": "16 bytes, base64url."}}},
             "vapid_key_version": {"type": "integer"},
-            "old_endpoint": _nullable({"type": "string", "description": "From `pushsubscriptionchange`: the "
+            "old_endpoint": nullable({"type": "string", "description": "From `pushsubscriptionchange`: the "
                                                                          "subscription this one replaces."}),
         },
     },
@@ -60,16 +44,16 @@ SCHEMAS = {
             "id": {"type": "string", "format": "uuid"},
             "label": {"type": "string", "description": "Browser and system, from the User-Agent."},
             "push_service": {"type": "string", "description": "The push service's host."},
-            "endpoint": _nullable({"type": "string", "description": "Null if the stored record is unreadable."}),
+            "endpoint": nullable({"type": "string", "description": "Null if the stored record is unreadable."}),
             "vapid_key_version": {"type": "integer"},
             "current": {"type": "boolean", "description": "False: made with an old VAPID key; re-subscribe."},
             "created_at": STAMP,
-            "last_success_at": _nullable(STAMP),
+            "last_success_at": nullable(STAMP),
         },
     },
     "PushSubscriptionList": {
         "type": "object", "required": ["items"], "additionalProperties": False,
-        "properties": {"items": {"type": "array", "items": _ref("PushSubscription")}},
+        "properties": {"items": {"type": "array", "items": ref("PushSubscription")}},
     },
     "Reminders": {
         "type": "object", "additionalProperties": False,
@@ -80,10 +64,10 @@ SCHEMAS = {
             "times": {"type": "array", "maxItems": nudges.MAX_TIMES, "items": CLOCK},
             "days": {"type": "array", "items": DAY},
             "timezone": {"type": "string", "description": "IANA zone the times are in."},
-            "quiet_hours": _nullable(QUIET),
+            "quiet_hours": nullable(QUIET),
             "skip_if_checked_in": {"type": "boolean"},
-            "paused_until": _nullable(STAMP),
-            "next_reminder_at": _nullable(STAMP),
+            "paused_until": nullable(STAMP),
+            "next_reminder_at": nullable(STAMP),
             "backoff": {
                 "type": "object", "required": ["ignored_in_a_row", "every_other_day", "message"],
                 "additionalProperties": False,
@@ -91,7 +75,7 @@ SCHEMAS = {
                                "day until the next check-in.",
                 "properties": {"ignored_in_a_row": {"type": "integer", "minimum": 0},
                                "every_other_day": {"type": "boolean"},
-                               "message": _nullable({"type": "string"})},
+                               "message": nullable({"type": "string"})},
             },
         },
     },
@@ -104,7 +88,7 @@ SCHEMAS = {
             "times": {"type": "array", "maxItems": nudges.MAX_TIMES, "items": CLOCK},
             "days": {"type": "array", "items": DAY},
             "timezone": {"type": "string"},
-            "quiet_hours": _nullable(QUIET),
+            "quiet_hours": nullable(QUIET),
             "skip_if_checked_in": {"type": "boolean"},
             "pause_days": {"type": "integer", "minimum": 0, "maximum": services.PAUSE_MAX_DAYS},
         },
@@ -115,25 +99,25 @@ PATHS = {
     "/api/v1/push/vapid-public-key": {
         "get": {"summary": "The server's VAPID public key", "operationId": "get_vapid_public_key",
                 "tags": ["Push"], "security": [],
-                "responses": {"200": _json("VapidPublicKey", "The key and its version.")}},
+                "responses": {"200": json_response("VapidPublicKey", "The key and its version.")}},
     },
     "/api/v1/push/subscriptions": {
         "get": {"summary": "My devices", "operationId": "list_push_subscriptions", "tags": ["Push"],
-                "responses": {"200": _json("PushSubscriptionList", "Devices receiving my notifications."),
-                              **_errors(401)}},
+                "responses": {"200": json_response("PushSubscriptionList", "Devices receiving my notifications."),
+                              **errors(401)}},
         "post": {"summary": "Register this device for notifications", "operationId": "create_push_subscription",
                  "tags": ["Push"], **WRITE,
                  "requestBody": {"required": True, "content": {"application/json": {
-                     "schema": _ref("PushSubscriptionInput")}}},
-                 "responses": {"201": _json("PushSubscription", "Registered."),
-                               "200": _json("PushSubscription", "Already known: updated."),
-                               **_errors(400, 401, 409, 413, 415, 422)}},
+                     "schema": ref("PushSubscriptionInput")}}},
+                 "responses": {"201": json_response("PushSubscription", "Registered."),
+                               "200": json_response("PushSubscription", "Already known: updated."),
+                               **errors(400, 401, 409, 413, 415, 422)}},
     },
     "/api/v1/push/subscriptions/{sub_id}": {
         "parameters": [{"name": "sub_id", "in": "path", "required": True,
                         "schema": {"type": "string", "format": "uuid"}}],
         "delete": {"summary": "Remove a device", "operationId": "delete_push_subscription", "tags": ["Push"],
-                   **WRITE, "responses": {"204": {"description": "Removed."}, **_errors(400, 401, 404)}},
+                   **WRITE, "responses": {"204": {"description": "Removed."}, **errors(400, 401, 404)}},
     },
     "/api/v1/push/test": {
         "post": {"summary": "Send a test notification to my devices", "operationId": "send_test_push",
@@ -142,7 +126,7 @@ PATHS = {
                                        "content": {"application/json": {"schema": {
                                            "type": "object", "required": ["queued"], "additionalProperties": False,
                                            "properties": {"queued": {"type": "integer", "minimum": 1}}}}}},
-                               **_errors(400, 401, 409, 429)}},
+                               **errors(400, 401, 409, 429)}},
     },
     "/api/v1/push/snooze": {
         "post": {"summary": "Remind me again later", "operationId": "snooze_reminder", "tags": ["Push"], **WRITE,
@@ -153,16 +137,16 @@ PATHS = {
                                        "content": {"application/json": {"schema": {
                                            "type": "object", "required": ["due_at"], "additionalProperties": False,
                                            "properties": {"due_at": STAMP}}}}},
-                               **_errors(400, 401, 403, 409, 413, 415, 422, 429)}},
+                               **errors(400, 401, 403, 409, 413, 415, 422, 429)}},
     },
     "/api/v1/reminders": {
         "get": {"summary": "My reminder settings", "operationId": "get_reminders", "tags": ["Push"],
-                "responses": {"200": _json("Reminders", "Settings and back-off state."), **_errors(401, 403)}},
+                "responses": {"200": json_response("Reminders", "Settings and back-off state."), **errors(401, 403)}},
         "put": {"summary": "Change my reminder settings", "operationId": "update_reminders", "tags": ["Push"],
                 **WRITE,
                 "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": _ref("RemindersUpdate")}}},
-                "responses": {"200": _json("Reminders", "The saved settings."),
-                              **_errors(400, 401, 403, 409, 413, 415, 422)}},
+                    "schema": ref("RemindersUpdate")}}},
+                "responses": {"200": json_response("Reminders", "The saved settings."),
+                              **errors(400, 401, 403, 409, 413, 415, 422)}},
     },
 }
