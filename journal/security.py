@@ -8,12 +8,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import current_user
+from flask_login import current_user, login_required
 
+from journal.errors import api_error
 from journal.extensions import db
 
 CSP = "; ".join([
@@ -81,6 +83,30 @@ def _harden_response(response):
         headers.setdefault("Cache-Control", "no-store")
         headers.add("Vary", "Cookie")
     return response
+
+
+# Who keeps a journal: members, and moderators (members who also moderate). Clinician accounts do not.
+JOURNAL_KEEPERS = frozenset({"member", "moderator"})
+
+
+def roles_only(roles, *, api_message: str | None = None):
+    """Decorator: signed in (else the login redirect, or 401 for the API), and of one of `roles`, else 403:
+    the error page, or for an API view (one that passes `api_message`) the JSON error saying so."""
+    roles = frozenset({roles} if isinstance(roles, str) else roles)
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if current_user.role not in roles:
+                if api_message is not None:
+                    return api_error(403, message=api_message)
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def safe_next_url(target: str | None) -> str | None:

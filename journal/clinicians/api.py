@@ -2,10 +2,8 @@
 (list, invite, change, revoke) and access log. Documented in clinicians/apispec.py."""
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, jsonify, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from journal import database
 from journal.clinicians import accesslog, patients, services
@@ -16,31 +14,15 @@ from journal.entries.validation import ValidationError
 from journal.errors import api_error
 from journal.extensions import db, utcnow
 from journal.jsonapi import iso, json_body
-from journal.security import own_or_404
+from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
 bp = Blueprint("clinicians_api", __name__)
 
 MAX_PAGE = 100
 
 
-def _for(*, clinicians: bool):
-    """API views for one kind of account: clinicians, or members (who keep a journal to share)."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if (current_user.role == "clinician") != clinicians:
-                return api_error(403, message="Clinician accounts only." if clinicians else "Members only.")
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-clinician_api = _for(clinicians=True)
-member_api = _for(clinicians=False)
+clinician_api = roles_only("clinician", api_message="Clinician accounts only.")
+member_api = roles_only(JOURNAL_KEEPERS, api_message="Members only.")  # members keep a journal to share
 
 
 

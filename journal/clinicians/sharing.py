@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from journal.clinicians import accesslog, exports, fhir, patients, services, sharing_bp
 from journal.clinicians.models import ClinicianGrant
@@ -15,20 +14,9 @@ from journal.entries import timekeeping
 from journal.entries.validation import ValidationError
 from journal.extensions import db, utcnow
 from journal.forms import ActionForm
-from journal.security import own_or_404
+from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
-
-def member_required(view):
-    """Members (and moderators) share their journal; clinician accounts keep none."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role == "clinician":
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+member_required = roles_only(JOURNAL_KEEPERS)  # they share their journal; clinician accounts keep none
 
 
 def _today() -> date:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
-from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from journal import database
 from journal.clinicians import bp, exports, fhir, patients, services, trends
@@ -22,22 +21,12 @@ from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError
 from journal.extensions import db, limiter, utcnow
 from journal.push import events
-from journal.security import safe_next_url, viewable_or_404
+from journal.security import roles_only, safe_next_url, viewable_or_404
 
 SUMMARY_MAX_DAYS = 5 * 366  # "since last visit" reaches back at most about five years
 
 
-def clinician_required(view):
-    """Clinician accounts only; members who open these pages get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role != "clinician":
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+clinician_required = roles_only("clinician")
 
 
 def _looking_at(grant_id) -> Patient:

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import uuid
-from functools import wraps
 
 from flask import Blueprint, current_app, jsonify, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from journal.auth.services import data_key_for
 from journal.core import crisis
@@ -15,22 +14,14 @@ from journal.entries.validation import ValidationError, parse_checkin
 from journal.errors import api_error
 from journal.extensions import db, utcnow
 from journal.jsonapi import iso, json_body
-from journal.security import own_or_404
+from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
 bp = Blueprint("entries_api", __name__)
 
 MAX_PAGE = 100
 
 
-def journal_api(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role == "clinician":
-            return api_error(403, message="Clinician accounts do not keep a journal.")
-        return view(*args, **kwargs)
-
-    return wrapper
+journal_api = roles_only(JOURNAL_KEEPERS, api_message="Clinician accounts do not keep a journal.")
 
 
 

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from journal.auth.services import data_key_for
 from journal.core import crisis
@@ -15,20 +14,9 @@ from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError, audience_from_form, parse_checkin, raw_from_form
 from journal.extensions import db, utcnow
 from journal.forms import ActionForm
-from journal.security import own_or_404
+from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
-
-def journal_required(view):
-    """Members (and moderators, who are members too) keep a journal; clinician accounts do not."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role == "clinician":
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+journal_required = roles_only(JOURNAL_KEEPERS)
 
 
 def _form_values(raw: dict, tz_name: str) -> dict:

@@ -5,38 +5,19 @@ in the moderation queue. Entry routes answer 404 for anything the viewer may not
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from journal.entries.models import Checkin
 from journal.errors import api_error
 from journal.peers import profiles
 from journal.peers.errors import Conflict, PeerError
 from journal.peers.models import PeerProfile
-from journal.security import viewable_or_404
+from journal.security import roles_only, viewable_or_404
 
-
-def _role_only(role: str, refuse):
-    """Decorator: signed in (else the login redirect or a 401), and of `role` (else `refuse()`)."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if current_user.role != role:
-                return refuse()
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-member_required = _role_only("member", lambda: abort(403))
-moderator_required = _role_only("moderator", lambda: abort(403))
-member_api = _role_only("member", lambda: api_error(403, message="Peer support is for member accounts."))
+member_required = roles_only("member")
+moderator_required = roles_only("moderator")
+member_api = roles_only("member", api_message="Peer support is for member accounts.")
 
 
 def peer_entry_or_404(raw_id):

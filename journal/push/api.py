@@ -2,8 +2,6 @@
 notification, snoozing, and reminder settings. The service worker and push.js depend on these shapes."""
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
@@ -13,7 +11,7 @@ from journal.extensions import db, limiter, utcnow
 from journal.jsonapi import iso, json_body
 from journal.push import nudges, services, subscriptions, test_send_limit
 from journal.push.models import PushSubscription
-from journal.security import own_or_404
+from journal.security import own_or_404, roles_only
 
 bp = Blueprint("push_api", __name__)
 
@@ -26,15 +24,7 @@ def _origin() -> str:
     return request.host_url.rstrip("/")
 
 
-def members_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_member:
-            return api_error(403, message="Reminders are for members' journals.")
-        return view(*args, **kwargs)
-
-    return wrapper
+members_only = roles_only("member", api_message="Reminders are for members' journals.")
 
 
 def subscription_json(sub: PushSubscription, endpoint: str | None, version: int) -> dict:
