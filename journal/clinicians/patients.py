@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import and_, false, select, tuple_
+from sqlalchemy import and_, false, select
 
 from journal.auth.models import User
 from journal.clinicians import services, trends
@@ -102,7 +102,7 @@ def own_views(owner: User, date_from: date | None = None, date_to: date | None =
 
 def latest_in_scope(grant: ClinicianGrant) -> Checkin | None:
     return db.session.scalar(select(Checkin).where(scope_clause(grant))
-                             .order_by(Checkin.occurred_at.desc(), Checkin.id.desc()).limit(1))
+                             .order_by(*entry_services.NEWEST_FIRST).limit(1))
 
 
 def entries_page(patient: Patient, *, date_from: date | None, date_to: date | None,
@@ -112,19 +112,11 @@ def entries_page(patient: Patient, *, date_from: date | None, date_to: date | No
     """A newest-first page of in-scope entries with filters (keyset-paginated), decrypted, and the cursor
     of the next page. ValueError if `cursor` was not made by this function."""
     query = _between(select(Checkin).where(scope_clause(patient.grant)), date_from, date_to)
-    if symptom_id:
-        query = query.where(Checkin.id.in_(select(CheckinSymptom.checkin_id)
-                                           .where(CheckinSymptom.symptom_id == symptom_id)))
-    if tag_id:
-        query = query.where(Checkin.id.in_(select(CheckinTag.checkin_id).where(CheckinTag.tag_id == tag_id)))
-    if cursor:
-        at, last_id = entry_services.decode_cursor(cursor)
-        query = query.where(tuple_(Checkin.occurred_at, Checkin.id) < tuple_(at, last_id))
-    rows = db.session.scalars(query.order_by(Checkin.occurred_at.desc(), Checkin.id.desc()).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return (trends.decrypt_all(patient.owner, rows, catalog),
-            entry_services.encode_cursor(rows[-1]) if more else None)
+    query = entry_services.with_items(query, tag_id=tag_id, symptom_id=symptom_id)
+    query = entry_services.older_than(query, cursor)
+    rows, next_cursor = entry_services.split_page(
+        db.session.scalars(entry_services.page_query(query, limit)).all(), limit)
+    return trends.decrypt_all(patient.owner, rows, catalog), next_cursor
 
 
 def filter_options(patient: Patient) -> tuple[list[tuple[uuid.UUID, str]], list[tuple[uuid.UUID, str]],

@@ -239,9 +239,9 @@ VIEW_COLUMNS = (Checkin.id, Checkin.owner_id, Checkin.occurred_at, Checkin.timez
 
 _LIST_COLUMNS = VIEW_COLUMNS[:-2]  # the timeline page shows no created/updated times
 _TIMELINE_BASES = {True: select(*VIEW_COLUMNS), False: select(*_LIST_COLUMNS)}
-_NEWEST_FIRST = (Checkin.occurred_at.desc(), Checkin.id.desc())
+NEWEST_FIRST = (Checkin.occurred_at.desc(), Checkin.id.desc())
 # The page everyone opens most, built once.
-_FIRST_PAGES = {times: base.where(Checkin.owner_id == bindparam("owner_id")).order_by(*_NEWEST_FIRST)
+_FIRST_PAGES = {times: base.where(Checkin.owner_id == bindparam("owner_id")).order_by(*NEWEST_FIRST)
                 .limit(bindparam("limit")) for times, base in _TIMELINE_BASES.items()}
 
 
@@ -351,6 +351,37 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise ValueError("invalid cursor") from exc
 
 
+# --- Keyset pages: the timeline, a clinician's entries and the peer feed all page newest first this way.
+
+
+def older_than(query, cursor: str | None):
+    """`query` narrowed to the check-ins after `cursor` (newest first); ValueError for a bad cursor."""
+    if not cursor:
+        return query
+    at, checkin_id = decode_cursor(cursor)
+    return query.where(tuple_(Checkin.occurred_at, Checkin.id) < tuple_(at, checkin_id))
+
+
+def with_items(query, *, tag_id: uuid.UUID | None = None, symptom_id: uuid.UUID | None = None):
+    """`query` narrowed to the check-ins that carry this tag and this symptom (each when given)."""
+    if tag_id:
+        query = query.where(Checkin.id.in_(select(CheckinTag.checkin_id).where(CheckinTag.tag_id == tag_id)))
+    if symptom_id:
+        query = query.where(Checkin.id.in_(
+            select(CheckinSymptom.checkin_id).where(CheckinSymptom.symptom_id == symptom_id)))
+    return query
+
+
+def page_query(query, limit: int):
+    """Newest first, one row more than a page: split_page tells from it whether another page follows."""
+    return query.order_by(*NEWEST_FIRST).limit(limit + 1)
+
+
+def split_page(rows: list, limit: int) -> tuple[list, str | None]:
+    """The page's rows, and the cursor of the next page (None on the last)."""
+    return rows[:limit], (encode_cursor(rows[limit - 1]) if len(rows) > limit else None)
+
+
 def list_checkins(user: User, *, filters: TimelineFilters | None = None, cursor: str | None = None,
                   limit: int = PAGE_SIZE, catalog: Catalog | None = None, with_times: bool = False) -> TimelinePage:
     """Newest first, keyset-paginated: each page is one indexed range read, however deep.
@@ -359,21 +390,13 @@ def list_checkins(user: User, *, filters: TimelineFilters | None = None, cursor:
     if not cursor and filters == TimelineFilters():
         rows = _connection().execute(_FIRST_PAGES[with_times], {"owner_id": user.id, "limit": limit + 1}).all()
         return _page(user, rows, limit, catalog)
-    query = _TIMELINE_BASES[with_times].where(Checkin.owner_id == user.id)
-    if cursor:
-        at, checkin_id = decode_cursor(cursor)
-        query = query.where(tuple_(Checkin.occurred_at, Checkin.id) < tuple_(at, checkin_id))
-    if filters.tag_id:
-        query = query.where(Checkin.id.in_(
-            select(CheckinTag.checkin_id).where(CheckinTag.tag_id == filters.tag_id)))
-    if filters.symptom_id:
-        query = query.where(Checkin.id.in_(
-            select(CheckinSymptom.checkin_id).where(CheckinSymptom.symptom_id == filters.symptom_id)))
+    query = older_than(_TIMELINE_BASES[with_times].where(Checkin.owner_id == user.id), cursor)
+    query = with_items(query, tag_id=filters.tag_id, symptom_id=filters.symptom_id)
     if filters.date_from:
         query = query.where(Checkin.local_date >= filters.date_from)
     if filters.date_to:
         query = query.where(Checkin.local_date <= filters.date_to)
-    rows = _connection().execute(query.order_by(*_NEWEST_FIRST).limit(limit + 1)).all()
+    rows = _connection().execute(page_query(query, limit)).all()
     return _page(user, rows, limit, catalog)
 
 
@@ -383,16 +406,14 @@ def _connection():
 
 
 def _page(user: User, rows, limit: int, catalog: Catalog | None) -> TimelinePage:
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, next_cursor = split_page(rows, limit)
     key = data_key_for(user)
     catalog = catalog or load_catalog(user)
-    return TimelinePage([_view(key, catalog, *row) for row in rows],
-                        encode_cursor(rows[-1]) if more else None)
+    return TimelinePage([_view(key, catalog, *row) for row in rows], next_cursor)
 
 
 def latest_view(user: User, catalog: Catalog) -> CheckinView | None:
     """The member's most recent check-in, to pre-fill the next one."""
     row = db.session.scalar(select(Checkin).where(Checkin.owner_id == user.id)
-                            .order_by(Checkin.occurred_at.desc(), Checkin.id.desc()).limit(1))
+                            .order_by(*NEWEST_FIRST).limit(1))
     return None if row is None else view_of(row, data_key_for(user), catalog)

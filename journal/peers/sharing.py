@@ -11,7 +11,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, or_, select, tuple_
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from journal import crypto
@@ -195,18 +195,14 @@ def feed(viewer: User, cursor: str | None = None, limit: int = PAGE_SIZE) -> Fee
                Checkin.owner_id.not_in(connections.suspended_ids_query(now)),
                ~exists().where(HiddenEntry.checkin_id == Checkin.id))
     )
-    if cursor:
-        at, checkin_id = entries.decode_cursor(cursor)
-        query = query.where(tuple_(Checkin.occurred_at, Checkin.id) < tuple_(at, checkin_id))
-    rows = db.session.scalars(query.order_by(Checkin.occurred_at.desc(), Checkin.id.desc()).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, next_cursor = entries.split_page(
+        db.session.scalars(entries.page_query(entries.older_than(query, cursor), limit)).all(), limit)
     authors = _authors({row.owner_id for row in rows})
     items = [PeerEntry(_view(row, authors[row.owner_id].key, "peer", row.hide_note_from_peers),
                        authors[row.owner_id].card, "peer", row.hide_note_from_peers) for row in rows]
     _name_items([item.entry for item in items], {owner: author.key for owner, author in authors.items()})
     _support(viewer.id, items)
-    return FeedPage(items, entries.encode_cursor(rows[-1]) if more else None)
+    return FeedPage(items, next_cursor)
 
 
 def set_shared(checkin: Checkin, share: bool, hide_note: bool | None = None) -> None:
