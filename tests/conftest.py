@@ -128,16 +128,23 @@ def app(tmp_path, database_url, config_overrides):
         db.engine.dispose()
 
 
-@pytest.fixture
-def sqlite_app(tmp_path, config_overrides):
-    """An app on SQLite only, for tests about SQLite's own behaviour (files, WAL, locking)."""
-    app = create_app(app_config(tmp_path, f"sqlite:///{tmp_path / 'journal.sqlite3'}", **config_overrides))
+@contextmanager
+def sqlite_app_in(tmp, **overrides):
+    """An app on a fresh SQLite file in `tmp`, its tables created; its connections closed afterwards."""
+    app = create_app(app_config(tmp, f"sqlite:///{tmp / 'journal.sqlite3'}", **overrides))
     with app.app_context():
         db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path, config_overrides):
+    """An app on SQLite only, for tests about SQLite's own behaviour (files, WAL, locking)."""
+    with sqlite_app_in(tmp_path, **config_overrides) as app:
+        yield app
 
 
 # --- Clients ---------------------------------------------------------------------------------------

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 import pytest
 from werkzeug.serving import make_server
 
-from journal import create_app
 from journal.extensions import db
-from tests.conftest import PASSWORD, app_config, require_service
+from tests.conftest import PASSWORD, require_service, sqlite_app_in
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
@@ -33,15 +32,9 @@ _emails = itertools.count(1)
 
 @pytest.fixture(scope="package")
 def live_app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("live")
     # Many browser tests sign up and log in from 127.0.0.1: the per-IP limits would trip.
-    app = create_app(app_config(tmp, f"sqlite:///{tmp / 'journal.sqlite3'}", RATELIMIT_ENABLED=False))
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with sqlite_app_in(tmp_path_factory.mktemp("live"), RATELIMIT_ENABLED=False) as app:
+        yield app
 
 
 @pytest.fixture(scope="package")
