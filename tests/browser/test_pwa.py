@@ -223,7 +223,10 @@ def test_push_shows_a_notification_with_check_in_and_snooze(member_page, browser
         notifications[:] = page.evaluate(read)
         return len(notifications) == 2
 
-    wait_until(page, both_shown, what="two notifications")
+    try:
+        wait_until(page, both_shown, what="two notifications")
+    except AssertionError as exc:  # say what was shown instead, so a failure can be told apart from a flake
+        raise AssertionError(f"{exc}; the worker showed {notifications}") from None
     shown = {n["title"]: n for n in notifications}
     nudge = shown["A gentle nudge"]
     assert (nudge["body"], nudge["tag"], nudge["url"]) == ("How are you today?", "nudge", "/timeline")
