@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PORT
 
-.PHONY: run dev test bench lint migrate browser clean
+.PHONY: run dev test test-clock bench lint migrate browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ browser:
 test: $(VENV)/.installed-dev
 	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory browser; fi
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-clock
+
+## The suite again with the clock started just after midnight UTC and just before midnight at UTC+14
+## (tests/conftest.py, --clock): no test may depend on the hour, day or zone it runs in. SQLite only and
+## no browser (Chromium keeps its own clock): the dates are the point, not the backend.
+CLOCK_TESTS := -q -m "not browser" -k "not postgresql"
+test-clock: $(VENV)/.installed-dev
+	$(BIN)/pytest $(CLOCK_TESTS) --clock=00:00:30@UTC
+	$(BIN)/pytest $(CLOCK_TESTS) --clock=23:59:30@Pacific/Kiritimati
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,6 +20,51 @@ from journal.extensions import db
 
 CI = os.environ.get("CI") == "true"
 PASSWORD = "a calm river at dawn"
+
+
+# --- The clock ---------------------------------------------------------------------------------------
+# Tests never assume the hour, the day or the zone they run in. To prove it, `make test` runs the suite
+# again with the clock started at awkward instants: `--clock=00:00:30@UTC` (just after midnight UTC) and
+# `--clock=23:59:30@Pacific/Kiritimati` (just before midnight at UTC+14), today's date in that zone, or a
+# full `--clock=2026-03-29T00:59:30@Europe/London`. The clock ticks on from there, and the process's
+# local zone becomes that zone.
+
+def pytest_addoption(parser):
+    parser.addoption("--clock", metavar="[DATE]TIME@ZONE", default=os.environ.get("PJ_TEST_CLOCK") or None,
+                     help="start every test's clock at this instant (see tests/conftest.py)")
+
+
+def clock_start(value: str, *, today: date | None = None) -> datetime:
+    """The instant `--clock` names: 'HH:MM[:SS]@Zone' on today's date in Zone, or 'YYYY-MM-DDTHH:MM[:SS]@Zone'."""
+    moment, _, zone_name = value.partition("@")
+    zone = ZoneInfo(zone_name or "UTC")
+    if "T" in moment:
+        return datetime.fromisoformat(moment).replace(tzinfo=zone)
+    day = today or datetime.now(zone).date()
+    return datetime.combine(day, time.fromisoformat(moment), tzinfo=zone)
+
+
+@pytest.fixture(autouse=True)
+def _clock_travel(request):
+    value = request.config.getoption("--clock")
+    if not value or request.node.get_closest_marker("browser"):
+        # Chromium keeps its own clock: browser tests run on the wall clock only.
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(clock_start(value), tick=True):
+        yield
+
+
+def checkin_time(days_ago: int = 0, hour: int = 10, *, tz: str = "UTC") -> str:
+    """An ISO instant `days_ago` local days back at `hour` in `tz`, never later than now: at 00:30 today's
+    10:00 is still to come, and a check-in cannot be in the future."""
+    zone = ZoneInfo(tz)
+    now = datetime.now(zone)
+    day = now.date() - timedelta(days=days_ago)
+    instant = datetime.combine(day, time(hour), tzinfo=zone)
+    return min(instant, now.replace(microsecond=0)).astimezone(UTC).isoformat()
 
 
 def require_service(name: str, reason: str):

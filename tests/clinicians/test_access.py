@@ -9,7 +9,7 @@ import pytest
 
 from journal.extensions import db
 from tests.clinicians.conftest import connect, invite, make_clinician, redeem, shift_grant
-from tests.conftest import make_checkin
+from tests.conftest import checkin_time, make_checkin
 
 AUDIENCES = {
     "private": {},
@@ -17,11 +17,6 @@ AUDIENCES = {
     "peers": {"peers": True},
     "both": {"peers": True, "clinicians": True},
 }
-
-
-def _at(days_ago: int) -> str:
-    return (datetime.now(UTC) - timedelta(days=days_ago)).replace(hour=12, minute=0, second=0,
-                                                                  microsecond=0).isoformat()
 
 
 def _day(days_ago: int) -> str:
@@ -32,10 +27,10 @@ def _journal(member) -> dict[str, str]:
     """Entries of every audience five days ago, and two forty days ago."""
     ids = {}
     for name, audience in AUDIENCES.items():
-        ids[name] = make_checkin(member, mood=3, note=f"{name} note", occurred_at=_at(5),
+        ids[name] = make_checkin(member, mood=3, note=f"{name} note", occurred_at=checkin_time(5),
                                  audience=audience)["id"]
-    ids["private_old"] = make_checkin(member, mood=2, occurred_at=_at(40))["id"]
-    ids["clin_old"] = make_checkin(member, mood=2, occurred_at=_at(40), audience={"clinicians": True})["id"]
+    ids["private_old"] = make_checkin(member, mood=2, occurred_at=checkin_time(40))["id"]
+    ids["clin_old"] = make_checkin(member, mood=2, occurred_at=checkin_time(40), audience={"clinicians": True})["id"]
     return ids
 
 

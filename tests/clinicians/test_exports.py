@@ -5,17 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime, timedelta
 
 from fhir.resources.R4B.bundle import Bundle
 
 from tests.clinicians.conftest import connect, make_clinician
-from tests.conftest import add_item, make_checkin
-
-
-def _at(days_ago: int, hour: int) -> str:
-    return (datetime.now(UTC) - timedelta(days=days_ago)).replace(hour=hour, minute=15, second=0,
-                                                                  microsecond=0).isoformat()
+from tests.conftest import add_item, checkin_time, make_checkin
 
 
 def _journal(member):
@@ -25,14 +19,14 @@ def _journal(member):
     tag = add_item(member, "tags", "=cmd|' /C calc'!A0")  # a formula-looking name must stay text
     shared = {"clinicians": True}
     rows = [
-        make_checkin(member, mood=2, energy=1, pain=3, sleep_hours=5.5, occurred_at=_at(3, 8), audience=shared,
+        make_checkin(member, mood=2, energy=1, pain=3, sleep_hours=5.5, occurred_at=checkin_time(3, 8), audience=shared,
                      symptoms=[{"id": fatigue, "severity": 4}, {"id": nausea, "severity": 0}],
                      medications=[{"id": med, "dose": "15 mg"}], tags=[tag], note="Rough morning, 2nd dose"),
-        make_checkin(member, mood=4, occurred_at=_at(3, 20), audience=shared,
+        make_checkin(member, mood=4, occurred_at=checkin_time(3, 20), audience=shared,
                      symptoms=[{"id": fatigue, "severity": 1}]),
-        make_checkin(member, mood=3, pain=0, occurred_at=_at(1, 9), audience=shared,
+        make_checkin(member, mood=3, pain=0, occurred_at=checkin_time(1, 9), audience=shared,
                      medications=[{"id": med, "dose": "20 mg"}]),
-        make_checkin(member, mood=1, note="private entry", occurred_at=_at(2, 9)),
+        make_checkin(member, mood=1, note="private entry", occurred_at=checkin_time(2, 9)),
     ]
     return rows
 

@@ -8,12 +8,7 @@ from datetime import UTC, datetime, timedelta
 from journal.audit import AccessLogEntry
 from journal.extensions import db
 from tests.clinicians.conftest import connect, invite, make_clinician
-from tests.conftest import add_item, make_checkin
-
-
-def _at(days_ago: int) -> str:
-    return (datetime.now(UTC) - timedelta(days=days_ago)).replace(hour=10, minute=0, second=0,
-                                                                  microsecond=0).isoformat()
+from tests.conftest import add_item, checkin_time, make_checkin
 
 
 def test_entry_filters_offer_only_items_used_in_scope(app, members):
@@ -40,8 +35,8 @@ def test_entry_filters_offer_only_items_used_in_scope(app, members):
 def test_since_last_visit_starts_on_the_last_day_the_clinician_looked(app, members):
     member = members.make()
     doc = make_clinician(members)
-    make_checkin(member, mood=4, occurred_at=_at(6), audience={"clinicians": True}, note="before the visit")
-    make_checkin(member, mood=2, occurred_at=_at(1), audience={"clinicians": True}, note="after the visit")
+    make_checkin(member, mood=4, occurred_at=checkin_time(6), audience={"clinicians": True}, note="before the visit")
+    make_checkin(member, mood=2, occurred_at=checkin_time(1), audience={"clinicians": True}, note="after the visit")
     grant_id = connect(member, doc)
     page = doc.get(f"/clinician/patients/{grant_id}/summary").get_data(as_text=True)
     assert "before the visit" in page  # no earlier visit: the last 30 days
@@ -58,7 +53,7 @@ def test_since_last_visit_starts_on_the_last_day_the_clinician_looked(app, membe
 def test_patient_list_explains_signals(app, members):
     member = members.make(display_name="Sunflower")
     doc = make_clinician(members)
-    make_checkin(member, mood=3, occurred_at=_at(12), audience={"clinicians": True})
+    make_checkin(member, mood=3, occurred_at=checkin_time(12), audience={"clinicians": True})
     connect(member, doc)
     page = doc.get("/clinician/").get_data(as_text=True)
     assert "Sunflower" in page
@@ -72,9 +67,9 @@ def test_since_last_visit_signals_look_back_as_far_as_the_dashboards(app, member
     member = members.make()
     doc = make_clinician(members)
     for days_ago in range(8, 20):
-        make_checkin(member, mood=5, occurred_at=_at(days_ago), audience={"clinicians": True})
+        make_checkin(member, mood=5, occurred_at=checkin_time(days_ago), audience={"clinicians": True})
     for days_ago in range(0, 3):
-        make_checkin(member, mood=1, occurred_at=_at(days_ago), audience={"clinicians": True})
+        make_checkin(member, mood=1, occurred_at=checkin_time(days_ago), audience={"clinicians": True})
     grant_id = connect(member, doc)
     assert "Mood lower than usual" in doc.get(f"/clinician/patients/{grant_id}").get_data(as_text=True)
     with app.app_context():
@@ -90,7 +85,7 @@ def test_since_last_visit_signals_look_back_as_far_as_the_dashboards(app, member
 def test_since_last_visit_reaches_back_at_most_five_years(app, members):
     member = members.make()
     doc = make_clinician(members)
-    make_checkin(member, mood=4, occurred_at=_at(3), audience={"clinicians": True}, note="recent")
+    make_checkin(member, mood=4, occurred_at=checkin_time(3), audience={"clinicians": True}, note="recent")
     grant_id = connect(member, doc)
     response = doc.get(f"/clinician/patients/{grant_id}/summary?since=0001-01-01")
     assert response.status_code == 200
@@ -102,7 +97,7 @@ def test_since_last_visit_reaches_back_at_most_five_years(app, members):
 def test_entries_come_in_pages_on_the_page_and_in_the_api(app, members):
     member = members.make()
     doc = make_clinician(members)
-    created = [make_checkin(member, mood=3, occurred_at=_at(40 - i), audience={"clinicians": True},
+    created = [make_checkin(member, mood=3, occurred_at=checkin_time(40 - i), audience={"clinicians": True},
                             note=f"entry number {i:02d}")["id"] for i in range(32)]
     grant_id = connect(member, doc)
     base = f"/clinician/patients/{grant_id}/entries"

@@ -1,6 +1,6 @@
 """The journal's pages, as a member uses them without JavaScript: check in, timeline, view, edit, delete."""
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -81,7 +81,7 @@ def test_what_i_track_carries_over_pre_filled(app, member):
 
 
 def test_backfill_a_past_day(app, member):
-    day = (date.today() - timedelta(days=3)).isoformat()
+    day = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
     response = member.post("/checkin", {"mood": "4", "day": day, "time": "21:15", "timezone": "Europe/Berlin"})
     assert response.status_code == 302
     entry = member.api("GET", "/api/v1/checkins").get_json()["items"][0]
