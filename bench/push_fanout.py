@@ -112,6 +112,7 @@ def bench_config(database_url: str, instance: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "MASTER_KEYS": crypto.Keyring.generate()
         .serialize(), "VAPID_PRIVATE_KEY": crypto.generate_vapid_private_key(), "VAPID_SUBJECT": SUBJECT,
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "RATELIMIT_STORAGE_URI": "memory://",
+        "PUSH_ALLOW_LOCAL_SERVICES": True,  # the sink listens on 127.0.0.1
     }
 
 

@@ -64,6 +64,9 @@ DEFAULTS = {
     "PUSH_MAX_ATTEMPTS": 5,
     "PUSH_SERVICE_HOSTS": ["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com",
                            "notify.windows.com"],
+    # Tests only: lets subscriptions point at a fake push service on 127.0.0.1 (any port, http). Never the
+    # default of a served app, development included; production refuses to start with it.
+    "PUSH_ALLOW_LOCAL_SERVICES": False,
     # Shown on /help, one tap from every page. Deployments add their own with JOURNAL_CRISIS_LINES (JSON).
     "CRISIS_LINES": [
         {"region": "Everywhere", "name": "Emergency services", "phone": "112",
@@ -106,6 +109,7 @@ ENVIRONMENT = {
     "JOURNAL_PUSH_CONCURRENCY": ("PUSH_CONCURRENCY", int),
     "JOURNAL_PUSH_SEND_TIMEOUT": ("PUSH_SEND_TIMEOUT", float),
     "JOURNAL_PUSH_POLL_SECONDS": ("PUSH_POLL_SECONDS", float),
+    "JOURNAL_PUSH_ALLOW_LOCAL_SERVICES": ("PUSH_ALLOW_LOCAL_SERVICES", lambda v: v == "1"),
     "JOURNAL_PUSH_SERVICE_HOSTS": ("PUSH_SERVICE_HOSTS", lambda v: [h.strip() for h in v.split(",") if h.strip()]),
     "JOURNAL_CRISIS_LINES": ("CRISIS_LINES", json.loads),
     "JOURNAL_CRISIS_PHRASES": ("CRISIS_PHRASES", json.loads),
@@ -145,6 +149,9 @@ def _load_secrets(app: Flask, instance: Path) -> None:
         )
         if not app.config.get(key) and not (instance / path).exists()
     ]
+    if production and app.config["PUSH_ALLOW_LOCAL_SERVICES"]:
+        raise RuntimeError("JOURNAL_PUSH_ALLOW_LOCAL_SERVICES is for tests: a production server must not "
+                           "send to push services on its own machine.")
     if production and missing:
         raise RuntimeError(
             "Refusing to start in production without secrets: set "

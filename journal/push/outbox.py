@@ -265,6 +265,7 @@ def prepare(job_ids: list[int], now: datetime) -> list[Delivery]:
             .where(_among(table.c.user_id, nudge_users)))}
         checkin_days, last_checkin = _checkins(nudge_users, now)
     version = subscriptions.vapid_key_version()
+    allow_local = subscriptions.allow_local_endpoints()
 
     deliveries = []
     for row in rows:
@@ -296,6 +297,10 @@ def prepare(job_ids: list[int], now: datetime) -> list[Delivery]:
         except crypto.DecryptionError:
             log.warning("push subscription %s could not be decrypted; removing it", row.sub_id)
             delivery.final = ("gone", "the device record could not be decrypted and was removed")
+            continue
+        if subscriptions.endpoint_problem(secret["endpoint"], allow_local):
+            # Stored under settings that allowed it (a test server, an older rule): never POST there now.
+            delivery.final = ("failed", "the push service is not one this server sends to")
             continue
         cap = nudges.MAX_TTL if row.kind == "nudge" else services.EVENT_TTL.total_seconds()
         delivery.message = Message(

@@ -75,9 +75,7 @@ def _b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def _allowed_service(host: str, allow_local: bool) -> bool:
-    if allow_local and host in LOCAL_HOSTS:
-        return True
+def _allowed_service(host: str) -> bool:
     hosts = current_app.config["PUSH_SERVICE_HOSTS"]
     if "*" in hosts:
         return True
@@ -85,26 +83,30 @@ def _allowed_service(host: str, allow_local: bool) -> bool:
 
 
 def allow_local_endpoints() -> bool:
-    """http://127.0.0.1 and localhost push services are for tests and development only."""
-    config = current_app.config
-    return bool(config.get("TESTING")) or config["JOURNAL_ENV"] == "development"
+    """Push services on this machine (http://127.0.0.1:<port>, any port) are allowed only where a setting
+    says so: the tests' fake push service. Otherwise a member could make the worker POST to the server's
+    own ports (SSRF), development mode included."""
+    return bool(current_app.config["PUSH_ALLOW_LOCAL_SERVICES"])
 
 
-def _endpoint_problem(endpoint, allow_local: bool) -> str | None:
+def endpoint_problem(endpoint, allow_local: bool) -> str | None:
     """Why `endpoint` is not the URL of a push service this server sends to, or None."""
     if not isinstance(endpoint, str) or not endpoint or len(endpoint) > ENDPOINT_MAX:
         return "The subscription's endpoint URL is required."
     try:
         parts = urlsplit(endpoint)
-        parts.port  # noqa: B018 - read for its ValueError: a port that is not a number from 0 to 65535
+        port = parts.port
     except ValueError:
         return "That is not a valid URL."
     host = parts.hostname or ""
-    local = allow_local and parts.scheme == "http" and host in LOCAL_HOSTS
-    if (parts.scheme != "https" and not local) or not host or parts.username or parts.password:
+    if allow_local and host in LOCAL_HOSTS and parts.scheme in ("http", "https"):
+        return None
+    if parts.scheme != "https" or not host or parts.username or parts.password:
         return "Push endpoints must be https URLs."
-    if not _allowed_service(host, allow_local):
+    if host in LOCAL_HOSTS or not _allowed_service(host):
         return "That push service is not one this server sends to."
+    if port not in (None, 443):
+        return "Push services answer on the standard https port."
     return None
 
 
@@ -112,7 +114,7 @@ def parse_subscription(body: Mapping) -> SubscriptionInput:
     """Validate a PushSubscription's JSON (as `subscription.toJSON()` gives it) plus the key version."""
     fields = {}
     endpoint = body.get("endpoint")
-    problem = _endpoint_problem(endpoint, allow_local_endpoints())
+    problem = endpoint_problem(endpoint, allow_local_endpoints())
     if problem:
         fields["endpoint"] = problem
     keys = body.get("keys")

@@ -32,8 +32,10 @@ _emails = itertools.count(1)
 
 @pytest.fixture(scope="package")
 def live_app(tmp_path_factory):
-    # Many browser tests sign up and log in from 127.0.0.1: the per-IP limits would trip.
-    with sqlite_app_in(tmp_path_factory.mktemp("live"), RATELIMIT_ENABLED=False) as app:
+    # Many browser tests sign up and log in from 127.0.0.1: the per-IP limits would trip. The push tests
+    # subscribe Chromium to a fake push service on 127.0.0.1, which only this explicit setting allows.
+    with sqlite_app_in(tmp_path_factory.mktemp("live"), RATELIMIT_ENABLED=False,
+                       PUSH_ALLOW_LOCAL_SERVICES=True) as app:
         yield app
 
 

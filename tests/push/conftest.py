@@ -17,7 +17,9 @@ def push_service():
 
 @pytest.fixture
 def config_overrides():
-    return {"PUSH_SEND_TIMEOUT": 0.5, "PUSH_POLL_SECONDS": 0.05, "VAPID_SUBJECT": "mailto:ops@peerjournal.app",
+    # PUSH_ALLOW_LOCAL_SERVICES: the fake push service listens on 127.0.0.1, which served apps refuse.
+    return {"PUSH_ALLOW_LOCAL_SERVICES": True,
+            "PUSH_SEND_TIMEOUT": 0.5, "PUSH_POLL_SECONDS": 0.05, "VAPID_SUBJECT": "mailto:ops@peerjournal.app",
             "PUBLIC_ORIGIN": "https://journal.test.peerjournal.app"}
 
 

@@ -117,14 +117,44 @@ def test_invalid_subscriptions_are_refused_field_by_field(member, push_service, 
     assert field in response.get_json()["error"]["fields"]
 
 
-def test_real_push_services_are_accepted_and_local_ones_only_in_tests(app, member):
+def test_real_push_services_are_accepted_on_their_standard_port(app, member):
     valid = {"keys": {"p256dh": _b64(b"\x04" + bytes(64)), "auth": _b64(bytes(16))}}
     for endpoint in ("https://fcm.googleapis.com/fcm/send/abc", "https://updates.push.services.mozilla.com/wpush/v2/x",
-                     "https://web.push.apple.com/QGxx", "https://wns2-par02p.notify.windows.com/w/?token=x"):
+                     "https://web.push.apple.com:443/QGxx", "https://wns2-par02p.notify.windows.com/w/?token=x"):
         assert member.api("POST", "/api/v1/push/subscriptions", json={**valid, "endpoint": endpoint}).status_code == 201
-    app.config.update(TESTING=False, JOURNAL_ENV="production")
-    response = member.api("POST", "/api/v1/push/subscriptions", json={**valid, "endpoint": "http://127.0.0.1:9/x"})
-    assert response.status_code == 422
+    for endpoint in ("https://fcm.googleapis.com:8443/fcm/send/abc", "https://fcm.googleapis.com:80/x"):
+        response = member.api("POST", "/api/v1/push/subscriptions", json={**valid, "endpoint": endpoint})
+        assert response.status_code == 422, endpoint
+        assert "standard https port" in response.get_json()["error"]["fields"]["endpoint"]
+
+
+@pytest.mark.parametrize("config", [{}, {"TESTING": False, "JOURNAL_ENV": "development"},
+                                    {"TESTING": False, "JOURNAL_ENV": "production"}])
+def test_push_services_on_this_machine_need_the_explicit_test_setting(app, member, config):
+    """Without PUSH_ALLOW_LOCAL_SERVICES (what `make run` serves), a member cannot point the worker at the
+    server's own ports: loopback, on any port and scheme, is refused."""
+    app.config.update(PUSH_ALLOW_LOCAL_SERVICES=False, **config)
+    valid = {"keys": {"p256dh": _b64(b"\x04" + bytes(64)), "auth": _b64(bytes(16))}}
+    for endpoint in ("http://127.0.0.1:9/x", "http://localhost:5000/api/v1/checkins", "https://127.0.0.1/x",
+                     "http://[::1]:6379/", "https://localhost:8443/x"):
+        response = member.api("POST", "/api/v1/push/subscriptions", json={**valid, "endpoint": endpoint})
+        assert response.status_code == 422, endpoint
+        assert "endpoint" in response.get_json()["error"]["fields"]
+
+
+def test_what_make_run_serves_refuses_local_push_services_and_production_refuses_the_allowance(tmp_path,
+                                                                                                monkeypatch):
+    monkeypatch.setenv("JOURNAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("JOURNAL_PUSH_ALLOW_LOCAL_SERVICES", raising=False)
+    for variable in ("JOURNAL_ENV", "DATABASE_URL", "SECRET_KEY", "JOURNAL_MASTER_KEYS"):
+        monkeypatch.delenv(variable, raising=False)
+    served = create_app()  # the environment `make run` gives: development, no test settings
+    with served.test_request_context():
+        assert subscriptions.endpoint_problem("http://127.0.0.1:5000/x", subscriptions.allow_local_endpoints())
+    monkeypatch.setenv("JOURNAL_PUSH_ALLOW_LOCAL_SERVICES", "1")
+    monkeypatch.setenv("JOURNAL_ENV", "production")
+    with pytest.raises(RuntimeError, match="JOURNAL_PUSH_ALLOW_LOCAL_SERVICES"):
+        create_app()
 
 
 def test_a_device_over_the_limit_is_refused(app, member, push_service):

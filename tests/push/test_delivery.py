@@ -284,6 +284,14 @@ def test_devices_on_an_old_vapid_key_are_not_sent_to(app, members, push_service)
     assert member.api("POST", "/api/v1/push/test").status_code == 409
 
 
+def test_devices_stored_at_a_local_push_service_are_not_sent_to_once_it_is_refused(app, members, push_service):
+    member, device = setup_member(members, push_service)
+    member.api("POST", "/api/v1/push/test")
+    app.config["PUSH_ALLOW_LOCAL_SERVICES"] = False  # a server that does not allow what it stored earlier
+    assert run_worker(app) == {"failed": 1}
+    assert "not one this server sends to" in jobs(app)[0].outcome and device.received == []
+
+
 # --- The reminder rules, end to end --------------------------------------------------------------------
 
 

@@ -78,7 +78,8 @@ def test_two_workers_send_each_due_nudge_exactly_once(request, tmp_path, push_se
         url = request.getfixturevalue("postgres_tables")
     else:
         url = f"sqlite:///{tmp_path / 'workers.sqlite3'}"
-    config = app_config(tmp_path, url, PUSH_SEND_TIMEOUT=5.0, VAPID_SUBJECT="mailto:ops@peerjournal.app")
+    config = app_config(tmp_path, url, PUSH_ALLOW_LOCAL_SERVICES=True,
+                        PUSH_SEND_TIMEOUT=5.0, VAPID_SUBJECT="mailto:ops@peerjournal.app")
     apps = [create_app(dict(config)) for _ in range(2)]  # same keys, separate engines and pools
     _empty(apps[0])
     devices = _populate(apps[0], push_service, members)
