@@ -54,6 +54,9 @@ DEFAULTS = {
     "VAPID_SUBJECT": "mailto:support@peerjournal.app",
     "PUBLIC_ORIGIN": None,
     "BENCH_ROUTES": False,
+    # Behind a reverse proxy (TLS termination): how many proxies append X-Forwarded-For/-Proto. 0 trusts no
+    # such header (a client could forge them); N trusts the last N values, which the N proxies wrote.
+    "PROXY_HOPS": 0,
     # Push delivery (journal/push): the worker's batch, concurrency and timeouts, and which push services
     # subscriptions may point at (host suffixes; "*" allows any https host).
     "PUSH_BATCH_SIZE": 500,
@@ -105,6 +108,7 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "JOURNAL_PUBLIC_ORIGIN": ("PUBLIC_ORIGIN", str),
     "JOURNAL_BENCH_ROUTES": ("BENCH_ROUTES", lambda v: v == "1"),
+    "JOURNAL_PROXY_HOPS": ("PROXY_HOPS", int),
     "JOURNAL_PUSH_BATCH_SIZE": ("PUSH_BATCH_SIZE", int),
     "JOURNAL_PUSH_CONCURRENCY": ("PUSH_CONCURRENCY", int),
     "JOURNAL_PUSH_SEND_TIMEOUT": ("PUSH_SEND_TIMEOUT", float),
