@@ -17,7 +17,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from journal import crypto
 from tests.conftest import CI, drop_postgres_schema, postgres_schema_url, require_service
@@ -158,16 +158,23 @@ RESTART_OPT_IN = "PJ_TEST_RESTART_POSTGRES"
 
 
 def postgres_restart_command() -> tuple[list[str] | None, str]:
-    """The command that restarts the local cluster, or None and why this run may not use it. CI runs as root
-    and must restart; elsewhere it only runs when asked, since it breaks other test runs on the same server."""
-    if not shutil.which("pg_ctlcluster") or not os.path.isdir("/etc/postgresql"):
+    """The command that restarts the local cluster holding the test database (found by its port), or None
+    and why this run may not use it. CI runs as root and must restart; elsewhere it only runs when asked,
+    since it interrupts every other client of that cluster."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return None, "TEST_DATABASE_URL is not set"
+    url = make_url(os.environ["TEST_DATABASE_URL"])
+    if url.host not in ("127.0.0.1", "localhost", "::1"):
+        return None, f"the test database is not on this machine ({url.host})"
+    if not shutil.which("pg_ctlcluster") or not shutil.which("pg_lsclusters"):
         return None, "pg_ctlcluster is not installed (Debian's postgresql-common)"
     if os.geteuid() != 0:
         return None, "restarting PostgreSQL needs root"
     if not CI and os.environ.get(RESTART_OPT_IN) != "1":
-        return None, (f"it would interrupt every other PostgreSQL client on this machine; set {RESTART_OPT_IN}=1 "
+        return None, (f"it would interrupt every other client of that PostgreSQL; set {RESTART_OPT_IN}=1 "
                       "to run it here (CI=true always does)")
-    versions = sorted(os.listdir("/etc/postgresql"))
-    if len(versions) != 1:
-        return None, f"expected one PostgreSQL version in /etc/postgresql, found {versions}"
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[0], "main", "restart"], ""
+    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True).stdout
+    for version, cluster, port, *_ in (line.split() for line in listing.splitlines()):
+        if int(port) == (url.port or 5432):
+            return ["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "restart"], ""
+    return None, f"no local cluster listens on port {url.port or 5432}: {listing!r}"

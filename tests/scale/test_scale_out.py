@@ -174,7 +174,7 @@ def test_a_push_service_refusing_half_the_requests_still_gets_each_reminder_exac
     assert stack.scalar("SELECT count(*) FROM push_notifications WHERE kind = 'nudge'") == 50
 
 
-def test_login_limits_hold_across_web_workers(stack, phones):
+def test_login_limits_hold_across_web_workers(stack):
     def attempt(phone, email):
         return phone.form("/login", {"email": email, "password": "a wrong guess, again"}).status
 
