@@ -175,8 +175,8 @@ def entry(grant_id, entry_id):
                 flash("Note saved. Only you and your patient can read it." if saved else "Note deleted.", "success")
                 return redirect(url_for("clinicians.entry", grant_id=grant_id, entry_id=entry_id))
         status = 400
-    else:
-        _recorded(patient, "entry", [view])
+    # Whatever shows the decrypted entry is a look, the form's error page included.
+    _recorded(patient, "entry", [view])
     return render_template("clinicians/entry.html", patient=patient, entry=view, form=form, note=note,
                            unreadable=entry_services.UNREADABLE), status
 
