@@ -8,16 +8,19 @@ calls `begin_writing()` first. Loading the signed-in user happens in `request_pr
 of its own, so that a writing request holds the lock only while its view runs.
 """
 import contextlib
+import os
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
+from journal.config import private_mode
 from journal.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -31,11 +34,27 @@ def configure(app: Flask) -> None:
     app.config["_SQLITE"] = uri.startswith("sqlite")
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+        private_sqlite_file(uri)
     else:
         options.setdefault("pool_pre_ping", True)
         options.setdefault("pool_recycle", 1800)
     # Keep SQL parameters (ciphertexts, ids) out of error messages and logs.
     options.setdefault("hide_parameters", True)
+
+
+def private_sqlite_file(uri: str) -> None:
+    """SQLite creates its database under the process umask (0644 with the usual 022) and gives the -wal and
+    -shm files beside it the database file's mode: create the file 0600 before SQLite opens it, and tighten
+    files made earlier. A folder that does not exist is left for SQLite to report."""
+    path = make_url(uri).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    path = Path(path)
+    if not path.parent.is_dir():
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        private_mode(file, 0o600)
 
 
 def attach_sqlite_hooks(engine: Engine) -> None:

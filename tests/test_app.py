@@ -38,6 +38,40 @@ def test_first_run_generates_instance_secrets_with_private_permissions(tmp_path,
     assert again.config["MASTER_KEYS"] == app.config["MASTER_KEYS"]
 
 
+def test_the_instance_folder_and_the_sqlite_journal_are_private(tmp_path, monkeypatch):
+    """Under the usual umask (022) the database and its WAL files were world-readable beside 0600 secrets."""
+    from sqlalchemy import text
+
+    from journal.extensions import db
+
+    for variable in ("SECRET_KEY", "JOURNAL_MASTER_KEYS", "JOURNAL_VAPID_PRIVATE_KEY", "DATABASE_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    old_umask = os.umask(0o022)
+    try:
+        instance = tmp_path / "instance"
+        monkeypatch.setenv("JOURNAL_INSTANCE_PATH", str(instance))
+        app = create_app()
+        with app.app_context():
+            db.session.execute(text("CREATE TABLE t (x INTEGER)"))
+            db.session.execute(text("INSERT INTO t VALUES (1)"))
+            db.session.commit()
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in instance.iterdir()}
+            assert {"journal.sqlite3", "journal.sqlite3-wal", "journal.sqlite3-shm"} <= set(modes)
+            assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+            assert all(mode == 0o600 for mode in modes.values()), {n: oct(m) for n, m in modes.items()}
+            db.engine.dispose()
+
+        # Files made by an earlier version, under a looser umask, are tightened on the next start.
+        for path in instance.iterdir():
+            path.chmod(0o644)
+        instance.chmod(0o755)
+        create_app()
+        assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+        assert stat.S_IMODE((instance / "journal.sqlite3").stat().st_mode) == 0o600
+    finally:
+        os.umask(old_umask)
+
+
 def test_production_refuses_to_start_without_secrets(tmp_path, monkeypatch):
     for variable in ("SECRET_KEY", "JOURNAL_MASTER_KEYS", "JOURNAL_VAPID_PRIVATE_KEY"):
         monkeypatch.delenv(variable, raising=False)
