@@ -1,5 +1,6 @@
 """App-level error handling: JSON `{"error": {code, message, fields}}` under /api, a friendly page otherwise."""
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -43,17 +44,24 @@ def init_app(app: Flask) -> None:
     def csrf_failed(error):
         message = "Your session expired or the form was stale. Reload the page and try again."
         if _wants_json():
+            # CSRF is checked before the view's login check: a request with no session at all is
+            # unauthenticated first, as the API documents (401), not a stale form.
+            if not current_user.is_authenticated:
+                return api_error(401)
             return api_error(400, "csrf_failed", "Missing or invalid CSRF token (send X-CSRFToken).")
         return _page(400, message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        if _wants_json():
-            return api_error(status)
-        if status == 429:
-            return _page(429)
-        return _page(status)
+        response, status = api_error(status) if _wants_json() else _page(status)
+        if not isinstance(response, Response):
+            response = make_response(response)
+        # What the exception says about the answer (Allow on 405, WWW-Authenticate, Retry-After) stays.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
 
     @app.errorhandler(IntegrityError)
     def conflict(error: IntegrityError):

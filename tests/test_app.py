@@ -163,3 +163,21 @@ def test_pages_name_the_signed_in_account_for_the_offline_queue(members, client)
     account_id = member.get("/api/v1/csrf-token").get_json()["account"]
     assert f'<meta name="pj-account" content="{account_id}">' in member.get("/timeline").get_data(as_text=True)
     assert '<meta name="pj-account" content="">' in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method, path, allowed", [
+    ("DELETE", "/login", {"GET", "HEAD", "OPTIONS", "POST"}),
+    ("PUT", "/api/v1/checkins", {"GET", "HEAD", "OPTIONS", "POST"}),
+])
+def test_405_names_the_methods_that_are_allowed(client, method, path, allowed):
+    response = client.http.open(path, method=method)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == allowed
+
+
+@pytest.mark.parametrize("method, path", [("POST", "/api/v1/checkins"), ("PUT", "/api/v1/reminders"),
+                                          ("POST", "/api/v1/push/subscriptions")])
+def test_api_writes_without_a_session_are_401_as_documented(client, method, path):
+    response = client.api(method, path, json={"mood": 3}, csrf=False)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"

@@ -132,7 +132,7 @@ def notes():
 def export_csv():
     views = patients.own_views(current_user, *exports.export_range(_today()))
     return exports.attachment(exports.checkins_csv(views, include_audience=True),
-                              f"my-journal-{utcnow():%Y%m%d}.csv", "text/csv; charset=utf-8")
+                              f"my-journal-{utcnow():%Y%m%d}.csv", "text/csv")  # werkzeug adds the charset
 
 
 @sharing_bp.get("/export.fhir.json")

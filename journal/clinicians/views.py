@@ -218,7 +218,7 @@ def export_csv(grant_id):
     patient, views = _export(grant_id, "export_csv")
     return exports.attachment(exports.checkins_csv(views),
                               exports.filename(patient.name, f"checkins-{utcnow():%Y%m%d}.csv", "patient"),
-                              "text/csv; charset=utf-8")
+                              "text/csv")  # werkzeug adds the charset
 
 
 @bp.get("/patients/<grant_id>/export.fhir.json")
