@@ -13,7 +13,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     config.load(app, test_config)
 
-    from journal import crypto, database, fragments, security, urls
+    from journal import caches, crypto, database, fragments, security, urls
     from journal.extensions import csrf, db, limiter, login_manager, migrate
 
     database.configure(app)
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")):
         hooks.remove(limiter._check_request_limit)
     login_manager.init_app(app)
+    caches.init_app(app)
     crypto.init_app(app)
     security.init_app(app)
     urls.init_app(app)

@@ -18,7 +18,8 @@ MESSAGES = {
     415: ("unsupported_media_type", "Send JSON with Content-Type: application/json."),
     422: ("invalid", "Some fields need another look."),
     429: ("rate_limited", "Too many attempts. Please wait a little and try again."),
-    500: ("server_error", "Something went wrong on our side. Nothing you typed was sent anywhere."),
+    # True because the handler rolls the request back: whatever it would have written is not kept.
+    500: ("server_error", "Something went wrong on our side, and what you sent was not saved. Please try again."),
 }
 
 
