@@ -416,8 +416,12 @@ def test_a_checkin_between_enqueue_and_send_cancels_the_reminder(app, members, p
 
 
 def test_quiet_hours_hold_reminders_and_delay_events(app, members, push_service):
-    member, device = setup_member(members, push_service, tz="Europe/Berlin", times=("23:00",),
-                                  quiet_hours={"start": "22:00", "end": "07:00"})
+    member, device = setup_member(members, push_service, tz="Europe/Berlin", times=("23:00",))
+    # Saved before times inside quiet hours were refused (tests/push/test_pages.py): never sent.
+    with app.app_context():
+        db.session.execute(update(ReminderSettings).values(quiet_start=nudges.parse_time("22:00"),
+                                                           quiet_end=nudges.parse_time("07:00")))
+        db.session.commit()
     due_from(app, member.user_id, day(0))
     assert run_worker(app, now=local_to_utc(D, time(23, 1), "Europe/Berlin")) == {}
     assert [(n.status, n.reason) for n in notes(app)] == [("skipped", "quiet_hours")]
