@@ -181,3 +181,16 @@ def test_api_writes_without_a_session_are_401_as_documented(client, method, path
     response = client.api(method, path, json={"mood": 3}, csrf=False)
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_untouched_fields_are_not_marked_invalid_and_carry_no_none_attributes(client, members):
+    """WTForms printed None as "None": aria-invalid="None" made screen readers call every field invalid."""
+    member = members.make()
+    pages = {"/login": client, "/register": client, "/account": member, "/reminders": member, "/checkin": member,
+             "/peers/profile": member, "/account/delete": member}
+    for path, who in pages.items():
+        html = who.get(path).get_data(as_text=True)
+        assert "aria-invalid" not in html, path
+        assert '="None"' not in html, path
+    refused = client.post("/login", {"email": "nobody@example.org", "password": "wrong password here"})
+    assert refused.get_data(as_text=True).count('aria-invalid="true"') == 1  # only the field with the error
