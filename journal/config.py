@@ -54,6 +54,9 @@ DEFAULTS = {
     "VAPID_SUBJECT": "mailto:support@peerjournal.app",
     "PUBLIC_ORIGIN": None,
     "BENCH_ROUTES": False,
+    # Told to members on /privacy: how long this deployment keeps database backups, and whom to write to.
+    "BACKUP_RETENTION_DAYS": 30,
+    "PRIVACY_CONTACT": None,
     # Push delivery (journal/push): the worker's batch, concurrency and timeouts, and which push services
     # subscriptions may point at (host suffixes; "*" allows any https host).
     "PUSH_BATCH_SIZE": 500,
@@ -105,6 +108,8 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "JOURNAL_PUBLIC_ORIGIN": ("PUBLIC_ORIGIN", str),
     "JOURNAL_BENCH_ROUTES": ("BENCH_ROUTES", lambda v: v == "1"),
+    "JOURNAL_BACKUP_RETENTION_DAYS": ("BACKUP_RETENTION_DAYS", int),
+    "JOURNAL_PRIVACY_CONTACT": ("PRIVACY_CONTACT", str),
     "JOURNAL_PUSH_BATCH_SIZE": ("PUSH_BATCH_SIZE", int),
     "JOURNAL_PUSH_CONCURRENCY": ("PUSH_CONCURRENCY", int),
     "JOURNAL_PUSH_SEND_TIMEOUT": ("PUSH_SEND_TIMEOUT", float),
