@@ -83,6 +83,21 @@ def request_prelude():
         g._pj_prelude = False
 
 
+def write_apart(statement, parameters: dict) -> None:
+    """A small write of its own before the view runs (a session's last-seen time, an ended session): the
+    reads so far end, the statement runs in a short transaction that takes SQLite's write lock up front,
+    and it commits at once. A GET keeps reading without the lock, and the write stands whatever the view
+    does. Call it only before the view has changed anything: it commits the session."""
+    db.session.commit()
+    writes = g.get("_pj_writes", False)
+    g._pj_writes = True
+    try:
+        db.session.execute(statement, parameters)
+        db.session.commit()
+    finally:
+        g._pj_writes = writes
+
+
 def begin_writing() -> None:
     """From a GET view: end the read transaction so the next one takes the write lock up front."""
     g._pj_writes = True
