@@ -120,10 +120,12 @@ def test_sign_out_everywhere_keeps_this_device(app, members, new_client):
     phone = signed_in(new_client, email, CHROME_ANDROID)
     laptop = signed_in(new_client, email, FIREFOX_WINDOWS)
     stolen = copy_of(app, laptop, new_client)
+    copy_of_this_one = copy_of(app, phone, new_client)
     response = phone.post("/account/sign-out-everywhere")
     assert response.status_code == 302
     assert not is_signed_in(laptop) and not is_signed_in(stolen)
     assert is_signed_in(phone)
+    assert not is_signed_in(copy_of_this_one)  # this device got a new secret: an earlier copy is dead
     assert list(session_ids(phone)) == ["Chrome on Android"]
 
 
