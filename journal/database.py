@@ -5,7 +5,8 @@ another writer committed in between; taking the write lock up front makes writer
 Requests that change state (POST/PUT/PATCH/DELETE), CLI commands and workers begin IMMEDIATE;
 GET requests begin deferred so that readers never wait for writers. A GET view that must also write
 calls `begin_writing()` first. Loading the signed-in user happens in `request_prelude()`: a short read
-of its own, so that a writing request holds the lock only while its view runs.
+of its own, so that a writing request holds the lock only while its view runs; the small writes that
+come before the view (a session's last-seen time) go through `write_apart()`.
 """
 import contextlib
 from collections.abc import Callable

@@ -5,8 +5,8 @@ from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
 
 from journal.auth import devices
-from journal.auth.sessions import current_session_id, end_session
-from journal.extensions import db, utcnow
+from journal.auth.sessions import clock, current_session_id, end_session
+from journal.extensions import db
 from journal.jsonapi import iso
 from journal.security import parse_id
 
@@ -17,8 +17,7 @@ bp = Blueprint("auth_api", __name__)
 @login_required
 def list_sessions():
     current = current_session_id()
-    rows = devices.live_sessions(current_user, utcnow())
-    rows.sort(key=lambda row: row.id != current)
+    rows = devices.live_sessions(current_user, clock(), current_id=current)
     return jsonify({"items": [{"id": str(row.id), "browser": row.browser, "current": row.id == current,
                                "signed_in_at": iso(row.created_at), "last_seen_at": iso(row.last_seen_at)}
                               for row in rows]})

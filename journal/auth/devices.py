@@ -87,15 +87,17 @@ def end_device(user: User, session_id: uuid.UUID) -> str:
     return browser
 
 
-def live_sessions(user: User, now: datetime) -> list[AuthSession]:
-    """The account's sessions that still work, most recently used first."""
+def live_sessions(user: User, now: datetime, *, current_id: uuid.UUID | None = None) -> list[AuthSession]:
+    """The account's sessions that still work: `current_id` (this device) first, then most recently used."""
     limits = limits_for(user)
-    return list(db.session.scalars(
+    rows = list(db.session.scalars(
         select(AuthSession).where(AuthSession.user_id == user.id,
                                   AuthSession.last_seen_at >= now - limits.idle,
                                   AuthSession.created_at >= now - limits.absolute)
         .order_by(AuthSession.last_seen_at.desc(), AuthSession.created_at.desc())
     ))
+    rows.sort(key=lambda row: row.id != current_id)  # stable: the others stay most recent first
+    return rows
 
 
 def purge_expired(now: datetime) -> int:
@@ -121,10 +123,9 @@ class Device:
     signed_in: str
 
 
-def devices(user: User, *, current_id: uuid.UUID | None, now: datetime) -> list[Device]:
+def device_list(user: User, *, current_id: uuid.UUID | None, now: datetime) -> list[Device]:
     """The member's signed-in devices for the account page: this one first, times in their own zone."""
-    rows = live_sessions(user, now)
-    rows.sort(key=lambda row: row.id != current_id)  # stable: the others stay most recent first
+    rows = live_sessions(user, now, current_id=current_id)
     return [Device(row.id, row.browser, row.id == current_id,
                    "active now" if row.id == current_id else "last seen " + seen_words(row.last_seen_at,
                                                                                        user.timezone, now),

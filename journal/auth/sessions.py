@@ -59,6 +59,11 @@ _TOUCH = update(_SESSIONS).where(_SESSIONS.c.id == bindparam("session_id")).valu
 _END = delete(_SESSIONS).where(_SESSIONS.c.id == bindparam("session_id"))
 
 
+def clock() -> datetime:
+    """Now, for everything about sessions (one clock, so that tests can move it)."""
+    return datetime.now(UTC)
+
+
 def _forget() -> None:
     """The cookie forgets the account (its session has ended)."""
     for key in _LOGIN_KEYS:
@@ -80,7 +85,7 @@ def load_user(user_id: str) -> User | None:
         _forget()
         return None
     user, live = row[0], LiveSession(*row[1:])
-    if refusal or devices.limits_for(user).expired(live.created_at, live.last_seen_at, datetime.now(UTC)):
+    if refusal or devices.limits_for(user).expired(live.created_at, live.last_seen_at, clock()):
         database.write_apart(_END, {"session_id": live.id})
         _forget()
         if refusal and not request.path.startswith("/api/"):
@@ -110,7 +115,7 @@ def current_session_id() -> uuid.UUID | None:
 def start_session(user: User) -> None:
     """Sign the user in on this browser with a new server-side session (never a long-lived remember
     cookie), described by its User-Agent; the caller commits."""
-    now = datetime.now(UTC)
+    now = clock()
     record, secret = devices.open_session(user, browser=browsers.describe(request.user_agent.string), now=now)
     session.clear()
     login_user(user, remember=False)
@@ -145,7 +150,7 @@ def keep_session_alive():
     live = g.get("auth_session")
     if live is None:
         return None
-    now = datetime.now(UTC)
+    now = clock()
     if (now - live.last_seen_at).total_seconds() > SEEN_EVERY:
         database.write_apart(_TOUCH, {"session_id": live.id, "now": now})
         g.auth_session = live._replace(last_seen_at=now)

@@ -4,9 +4,9 @@ from flask_login import current_user, login_required
 
 from journal.auth import bp, devices, services
 from journal.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm, TimezoneForm
-from journal.auth.sessions import current_session_id, end_session, renew_session, start_session
+from journal.auth.sessions import clock, current_session_id, end_session, renew_session, start_session
 from journal.entries.tracking import seed_catalog
-from journal.extensions import db, limiter, utcnow
+from journal.extensions import db, limiter
 from journal.forms import ActionForm
 from journal.security import parse_id, safe_next_url
 
@@ -78,7 +78,7 @@ def _account_page(**forms):
     forms.setdefault("timezone_form", TimezoneForm(prefix="tz", timezone=current_user.timezone))
     forms.setdefault("everywhere_form", ActionForm())
     status = 400 if any(f.errors for f in forms.values()) else 200
-    signed_in = devices.devices(current_user, current_id=current_session_id(), now=utcnow())
+    signed_in = devices.device_list(current_user, current_id=current_session_id(), now=clock())
     return render_template("auth/account.html", devices=signed_in, **forms), status
 
 

@@ -238,12 +238,19 @@ def test_idle_and_absolute_limits_end_the_session_on_the_server(app, members, mo
 def test_expired_sessions_are_not_listed_and_are_cleared_at_the_next_login(app, members, new_client, monkeypatch):
     clock = Clock(monkeypatch)
     email = members.make().email
-    signed_in(new_client, email, FIREFOX_WINDOWS)
-    clock.offset = timedelta(days=15)
+    laptop = signed_in(new_client, email, FIREFOX_WINDOWS)
     phone = signed_in(new_client, email, CHROME_ANDROID)
+    clock.offset = timedelta(days=10)
+    assert is_signed_in(phone)  # the phone is used; the laptop and the first login are not
+    clock.offset = timedelta(days=15)
     assert list(session_ids(phone)) == ["Chrome on Android"]
+    assert "Firefox on Windows" not in phone.get("/account").get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AuthSession)) == 1
+        assert db.session.scalar(select(func.count()).select_from(AuthSession)) == 3  # not deleted yet
+    tablet = signed_in(new_client, email, SAFARI_IPAD)  # a sign-in clears the account's expired rows
+    with app.app_context():
+        assert set(db.session.scalars(select(AuthSession.browser))) == {"Chrome on Android", "Safari on iPad"}
+    assert not is_signed_in(laptop) and is_signed_in(tablet)
 
 
 @pytest.mark.parametrize("seen, zone, words", [
