@@ -35,13 +35,13 @@ def upgrade():
     with op.batch_alter_table('auth_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_auth_sessions_user_id'), ['user_id'], unique=False)
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('session_version')
+    # Not batch mode: on SQLite it would rebuild `users`, and dropping the old table with foreign keys on
+    # deletes every row that cascades from it (data keys, check-ins...). SQLite 3.35+ drops a column in place.
+    op.drop_column('users', 'session_version')
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
+    op.add_column('users', sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
 
     with op.batch_alter_table('auth_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auth_sessions_user_id'))
