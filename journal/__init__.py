@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     urls.init_app(app)
     fragments.init_app(app)
 
+    from journal.auth import api as auth_api
     from journal.auth import bp as auth_bp
     from journal.clinicians import api as clinicians_api
     from journal.clinicians import bp as clinicians_bp
@@ -57,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.register_blueprint(bench.bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(auth_api.bp, url_prefix="/api/v1")
     app.register_blueprint(entries_bp)
     app.register_blueprint(entries_api.bp, url_prefix="/api/v1")
     app.register_blueprint(peers_bp, url_prefix="/peers")

@@ -5,7 +5,8 @@ another writer committed in between; taking the write lock up front makes writer
 Requests that change state (POST/PUT/PATCH/DELETE), CLI commands and workers begin IMMEDIATE;
 GET requests begin deferred so that readers never wait for writers. A GET view that must also write
 calls `begin_writing()` first. Loading the signed-in user happens in `request_prelude()`: a short read
-of its own, so that a writing request holds the lock only while its view runs.
+of its own, so that a writing request holds the lock only while its view runs; the small writes that
+come before the view (a session's last-seen time) go through `write_apart()`.
 """
 import contextlib
 import os
@@ -100,6 +101,21 @@ def request_prelude():
         db.session.commit()  # ends the read; nothing was written
     finally:
         g._pj_prelude = False
+
+
+def write_apart(statement, parameters: dict) -> None:
+    """A small write of its own before the view runs (a session's last-seen time, an ended session): the
+    reads so far end, the statement runs in a short transaction that takes SQLite's write lock up front,
+    and it commits at once. A GET keeps reading without the lock, and the write stands whatever the view
+    does. Call it only before the view has changed anything: it commits the session."""
+    db.session.commit()
+    writes = g.get("_pj_writes", False)
+    g._pj_writes = True
+    try:
+        db.session.execute(statement, parameters)
+        db.session.commit()
+    finally:
+        g._pj_writes = writes
 
 
 def begin_writing() -> None:

@@ -1,12 +1,13 @@
 """Every schema change is a migration: an empty database upgrades to head and back, on both backends,
 and the models match what the migrations build."""
 import os
+from datetime import datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from journal import create_app
 from journal.extensions import db
@@ -47,3 +48,30 @@ def test_upgrade_to_head_matches_models_and_downgrades_to_empty(empty_app):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         assert "checkins" in inspect(db.engine).get_table_names()
+
+
+def test_upgrading_keeps_accounts_and_the_rows_that_hang_off_them(empty_app):
+    """Upgrades never lose data. On SQLite, batch mode rebuilds a table by dropping the old one, which with
+    foreign keys on deletes every row cascading from it: dropping users.session_version that way (0007)
+    deleted every data key, crypto-shredding every journal."""
+    with empty_app.app_context():
+        upgrade(revision="0006_catalog_version")
+        db.session.execute(text(
+            "INSERT INTO users (id, email, password_hash, display_name, role, session_version, timezone, "
+            "catalog_version, created_at) VALUES (1, 'a@example.org', 'x', 'A', 'member', 3, 'UTC', 1, :at)"),
+            {"at": datetime(2026, 1, 1)})
+        db.session.execute(text("INSERT INTO data_keys (id, user_id, master_key_id, wrapped, created_at) "
+                                "VALUES (1, 1, 'k1', :wrapped, :at)"),
+                           {"wrapped": b"\x01" * 60, "at": datetime(2026, 1, 1)})
+        db.session.commit()
+
+        def rows():
+            counts = (db.session.scalar(text("SELECT count(*) FROM users")),
+                      db.session.scalar(text("SELECT count(*) FROM data_keys")))
+            db.session.commit()  # let go of the tables: the next migration alters them
+            return counts
+
+        upgrade()
+        assert rows() == (1, 1)
+        downgrade(revision="0006_catalog_version")
+        assert rows() == (1, 1)
