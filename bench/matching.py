@@ -55,7 +55,7 @@ def build(n: int, seed: int = 7) -> None:
     now = utcnow()
     db.session.execute(insert(User), [
         {"id": i, "email": f"m{i}@bench.invalid", "password_hash": "x", "display_name": f"Member {i}",
-         "role": "member", "session_version": 1, "timezone": "UTC", "created_at": now}
+         "role": "member", "timezone": "UTC", "created_at": now}
         for i in range(1, n + 1)])
     condition_weights = [1 / (rank + 1) ** 0.8 for rank in range(len(CONDITIONS))]
     profiles, conditions, topics, languages = [], [], [], []

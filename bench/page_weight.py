@@ -1,14 +1,16 @@
-"""Page weight: what the check-in page costs a phone on its first load, and what a repeat visit costs.
+"""Page weight: what the check-in page and the month calendar cost a phone on a first load, and what a
+repeat visit costs.
 
 Serves the real app with gunicorn (as `make run` does) and drives Debian's Chromium through Playwright.
-For a signed-in member on a fresh browser profile it opens /checkin and adds up every response the page
-received, as Chromium counted it on the wire (CDP `Network.loadingFinished.encodedDataLength`: compressed
+For a signed-in member on a fresh browser profile it opens each page in PAGES and adds up every response
+the page received, as Chromium counted it on the wire (CDP `Network.loadingFinished.encodedDataLength`: compressed
 bodies plus headers): HTML, CSS, JS, icons and the manifest. The service worker then installs in the
 background; its precache requests are counted apart, from the server's access log. A second visit in the
 same profile must fetch none of the app shell (CSS, JS, icons) from the network.
 
-Measured for the default new member (a few tags) and for a busy member (20 symptoms, 20 tags, 8 medications).
-Target: first load <= 60 KB transferred; repeat visit: 0 app-shell requests on the network.
+Measured for the default new member (a few tags) and for a busy member (20 symptoms, 20 tags, 8 medications,
+and three check-ins a day for the last 31 days, so every day of the calendar's month is coloured).
+Target: first load <= 60 KB transferred for each page; repeat visit: 0 app-shell requests on the network.
 
     .venv/bin/python bench/page_weight.py
 """
@@ -34,6 +36,7 @@ USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTM
               "Chrome/156.0.0.0 Mobile Safari/537.36")
 BUDGET_KB = 60
 PHONE = {"width": 390, "height": 844}
+PAGES = ("/checkin", "/journal/calendar")
 ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[0-9.]+" (?P<status>\d{3}) (?P<bytes>\d+|-)')
 
 
@@ -46,10 +49,13 @@ def free_port() -> int:
 def seed(env: dict) -> None:
     """Two members through the app's own services: a new one, and a busy one who tracks a lot."""
     code = f"""
+from datetime import UTC, datetime, timedelta
 from wsgi import app
 from journal.auth import services as accounts
 from journal.entries import services, tracking
+from journal.entries.validation import parse_checkin
 from journal.extensions import db
+now = datetime.now(UTC)
 with app.app_context():
     db.create_all()
     for email, busy in (("new@example.org", False), ("busy@example.org", True)):
@@ -62,6 +68,12 @@ with app.app_context():
                 tracking.add_item(user, "tags", f"Tag {{i + 1}}")
             for i in range(8):
                 tracking.add_item(user, "medications", f"Medication {{i + 1}}", "200 mg")
+            for days in range(31):
+                for hours in (2, 8, 14):
+                    at = now - timedelta(days=days, hours=hours)
+                    raw = {{"mood": 1 + (days + hours) % 5, "occurred_at": at.isoformat(), "timezone": "Europe/Berlin",
+                           "note": "A few words about the day."}}
+                    services.create_checkin(user, parse_checkin(raw, default_timezone="Europe/Berlin", now=now))
     db.session.commit()
 """
     subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env, cwd=ROOT, check=True)
@@ -76,7 +88,7 @@ def log_length(path: Path) -> int:
     return len(path.read_text().splitlines()) if path.exists() else 0
 
 
-def measure(browser, base: str, email: str, log: Path) -> dict:
+def measure(browser, base: str, email: str, log: Path, path: str) -> dict:
     context = browser.new_context(base_url=base, user_agent=USER_AGENT, viewport=PHONE, is_mobile=True,
                                   has_touch=True)
     # Sign in outside the page (no page load, nothing cached): the session cookie lands in the profile.
@@ -101,8 +113,8 @@ def measure(browser, base: str, email: str, log: Path) -> dict:
     cdp.send("Network.enable")
 
     before = log_length(log)
-    page.goto("/checkin", wait_until="load")
-    assert page.url.endswith("/checkin"), f"not signed in: {page.url}"
+    page.goto(path, wait_until="load")
+    assert page.url.endswith(path), f"not signed in: {page.url}"
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
     # Chromium fetches the manifest and its best icon when it checks whether the app can be installed
     # (as a phone does to offer "Install"); headless only does so when asked.
@@ -123,7 +135,7 @@ def measure(browser, base: str, email: str, log: Path) -> dict:
         url=e["response"]["url"], from_sw=e["response"].get("fromServiceWorker", False),
         status=e["response"]["status"]))
     cdp2.send("Network.enable")
-    again.goto("/checkin", wait_until="load")
+    again.goto(path, wait_until="load")
     again.wait_for_timeout(500)
     repeat_server = access_log(log, before)
     shell_on_network = [r for r in repeat_server if r["path"].startswith("/static/")]
@@ -171,7 +183,8 @@ def main() -> int:
                 args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                       "--disable-sync", "--no-first-run"])
             for name, email in (("new member", "new@example.org"), ("busy member", "busy@example.org")):
-                report[name] = measure(browser, base, email, log)
+                for path in PAGES:
+                    report[f"{name} {path}"] = measure(browser, base, email, log, path)
             browser.close()
     finally:
         server.terminate()
@@ -184,7 +197,7 @@ def main() -> int:
     ok = True
     for name, result in report.items():
         kb = result["first_load_bytes"] / 1024
-        print(f"{name}: first load of /checkin {kb:.1f} KB transferred "
+        print(f"{name}: first load {kb:.1f} KB transferred "
               f"(target <= {BUDGET_KB} KB) in {len(result['first_load'])} responses:")
         for r in result["first_load"]:
             print(f"    {r['bytes'] / 1024:6.1f} KB  {r['type'] or '':11} {r['encoding']:8} {r['path'][:70]}")

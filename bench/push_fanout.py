@@ -160,7 +160,7 @@ def populate(app, port: int, members: int) -> None:
         created = NOW - timedelta(days=1)
         db.session.execute(insert(User), [
             {"id": n + 1, "email": f"m{n}@bench.example", "password_hash": "x", "display_name": f"M{n}",
-             "role": "member", "session_version": 1, "timezone": "UTC", "created_at": created}
+             "role": "member", "timezone": "UTC", "created_at": created}
             for n in range(members)])
         wrapped = [vault.new_data_key(n + 1) for n in range(members)]
         db.session.execute(insert(DataKeyRecord), [

@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from journal import crypto, database, fragments, security, urls
+    from journal import caches, crypto, database, fragments, security, urls
     from journal.extensions import csrf, db, limiter, login_manager, migrate
 
     database.configure(app)
@@ -38,11 +38,13 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")):
         hooks.remove(limiter._check_request_limit)
     login_manager.init_app(app)
+    caches.init_app(app)
     crypto.init_app(app)
     security.init_app(app)
     urls.init_app(app)
     fragments.init_app(app)
 
+    from journal.auth import api as auth_api
     from journal.auth import bp as auth_bp
     from journal.clinicians import api as clinicians_api
     from journal.clinicians import bp as clinicians_bp
@@ -62,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.register_blueprint(bench.bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(auth_api.bp, url_prefix="/api/v1")
     app.register_blueprint(entries_bp)
     app.register_blueprint(entries_api.bp, url_prefix="/api/v1")
     app.register_blueprint(peers_bp, url_prefix="/peers")

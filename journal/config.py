@@ -57,6 +57,9 @@ DEFAULTS = {
     # Behind a reverse proxy (TLS termination): how many proxies append X-Forwarded-For/-Proto. 0 trusts no
     # such header (a client could forge them); N trusts the last N values, which the N proxies wrote.
     "PROXY_HOPS": 0,
+    # Told to members on /privacy: how long this deployment keeps database backups, and whom to write to.
+    "BACKUP_RETENTION_DAYS": 30,
+    "PRIVACY_CONTACT": None,
     # Push delivery (journal/push): the worker's batch, concurrency and timeouts, and which push services
     # subscriptions may point at (host suffixes; "*" allows any https host).
     "PUSH_BATCH_SIZE": 500,
@@ -109,6 +112,8 @@ ENVIRONMENT = {
     "JOURNAL_PUBLIC_ORIGIN": ("PUBLIC_ORIGIN", str),
     "JOURNAL_BENCH_ROUTES": ("BENCH_ROUTES", lambda v: v == "1"),
     "JOURNAL_PROXY_HOPS": ("PROXY_HOPS", int),
+    "JOURNAL_BACKUP_RETENTION_DAYS": ("BACKUP_RETENTION_DAYS", int),
+    "JOURNAL_PRIVACY_CONTACT": ("PRIVACY_CONTACT", str),
     "JOURNAL_PUSH_BATCH_SIZE": ("PUSH_BATCH_SIZE", int),
     "JOURNAL_PUSH_CONCURRENCY": ("PUSH_CONCURRENCY", int),
     "JOURNAL_PUSH_SEND_TIMEOUT": ("PUSH_SEND_TIMEOUT", float),
@@ -138,8 +143,26 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
 
     instance = Path(app.instance_path)
+    private_directory(instance)
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'journal.sqlite3'}")
     _load_secrets(app, instance)
+
+
+def private_directory(path: Path) -> None:
+    """Make `path` (the instance folder: secrets, the SQLite journal, outgoing mail) 0700, creating it if
+    missing and tightening one made earlier under a looser umask."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_mode(path, 0o700)
+
+
+def private_mode(path: Path, mode: int) -> None:
+    """Take away group and other permissions from a file or folder this process owns."""
+    try:
+        current = path.stat()
+    except FileNotFoundError:
+        return
+    if current.st_mode & 0o077 and current.st_uid == os.geteuid():
+        os.chmod(path, mode)
 
 
 def _load_secrets(app: Flask, instance: Path) -> None:
@@ -186,7 +209,6 @@ def _read_or_create(path: Path, make) -> str:
     """Read a secret file, or create it with 0600 permissions; concurrent starters agree on one."""
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -226,7 +226,7 @@ def random_token(nbytes: int = 32) -> str:
 
 
 def hash_token(token: str) -> bytes:
-    """Store single-use codes by hash only: a stolen database cannot redeem them."""
+    """Store secrets by hash only (single-use codes, session secrets): a stolen database cannot use them."""
     return hashlib.sha256(token.encode()).digest()
 
 

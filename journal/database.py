@@ -5,19 +5,23 @@ another writer committed in between; taking the write lock up front makes writer
 Requests that change state (POST/PUT/PATCH/DELETE), CLI commands and workers begin IMMEDIATE;
 GET requests begin deferred so that readers never wait for writers. A GET view that must also write
 calls `begin_writing()` first. Loading the signed-in user happens in `request_prelude()`: a short read
-of its own, so that a writing request holds the lock only while its view runs.
+of its own, so that a writing request holds the lock only while its view runs; the small writes that
+come before the view (a session's last-seen time) go through `write_apart()`.
 """
 import contextlib
+import os
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
+from journal.config import private_mode
 from journal.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -31,11 +35,27 @@ def configure(app: Flask) -> None:
     app.config["_SQLITE"] = uri.startswith("sqlite")
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+        private_sqlite_file(uri)
     else:
         options.setdefault("pool_pre_ping", True)
         options.setdefault("pool_recycle", 1800)
     # Keep SQL parameters (ciphertexts, ids) out of error messages and logs.
     options.setdefault("hide_parameters", True)
+
+
+def private_sqlite_file(uri: str) -> None:
+    """SQLite creates its database under the process umask (0644 with the usual 022) and gives the -wal and
+    -shm files beside it the database file's mode: create the file 0600 before SQLite opens it, and tighten
+    files made earlier. A folder that does not exist is left for SQLite to report."""
+    path = make_url(uri).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    path = Path(path)
+    if not path.parent.is_dir():
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        private_mode(file, 0o600)
 
 
 def attach_sqlite_hooks(engine: Engine) -> None:
@@ -81,6 +101,21 @@ def request_prelude():
         db.session.commit()  # ends the read; nothing was written
     finally:
         g._pj_prelude = False
+
+
+def write_apart(statement, parameters: dict) -> None:
+    """A small write of its own before the view runs (a session's last-seen time, an ended session): the
+    reads so far end, the statement runs in a short transaction that takes SQLite's write lock up front,
+    and it commits at once. A GET keeps reading without the lock, and the write stands whatever the view
+    does. Call it only before the view has changed anything: it commits the session."""
+    db.session.commit()
+    writes = g.get("_pj_writes", False)
+    g._pj_writes = True
+    try:
+        db.session.execute(statement, parameters)
+        db.session.commit()
+    finally:
+        g._pj_writes = writes
 
 
 def begin_writing() -> None:

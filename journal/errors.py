@@ -1,5 +1,6 @@
 """App-level error handling: JSON `{"error": {code, message, fields}}` under /api, a friendly page otherwise."""
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -17,7 +18,8 @@ MESSAGES = {
     415: ("unsupported_media_type", "Send JSON with Content-Type: application/json."),
     422: ("invalid", "Some fields need another look."),
     429: ("rate_limited", "Too many attempts. Please wait a little and try again."),
-    500: ("server_error", "Something went wrong on our side. Nothing you typed was sent anywhere."),
+    # True because the handler rolls the request back: whatever it would have written is not kept.
+    500: ("server_error", "Something went wrong on our side, and what you sent was not saved. Please try again."),
 }
 
 
@@ -43,17 +45,24 @@ def init_app(app: Flask) -> None:
     def csrf_failed(error):
         message = "Your session expired or the form was stale. Reload the page and try again."
         if _wants_json():
+            # CSRF is checked before the view's login check: a request with no session at all is
+            # unauthenticated first, as the API documents (401), not a stale form.
+            if not current_user.is_authenticated:
+                return api_error(401)
             return api_error(400, "csrf_failed", "Missing or invalid CSRF token (send X-CSRFToken).")
         return _page(400, message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        if _wants_json():
-            return api_error(status)
-        if status == 429:
-            return _page(429)
-        return _page(status)
+        response, status = api_error(status) if _wants_json() else _page(status)
+        if not isinstance(response, Response):
+            response = make_response(response)
+        # What the exception says about the answer (Allow on 405, WWW-Authenticate, Retry-After) stays.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
 
     @app.errorhandler(IntegrityError)
     def conflict(error: IntegrityError):

@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document served at /api/openapi.json, merged from each feature's apispec module."""
 from functools import cache
 
+from journal.auth import apispec as auth_spec
 from journal.clinicians import apispec as clinicians_spec
 from journal.entries import apispec as entries_spec
 from journal.errors import MESSAGES
@@ -8,7 +9,7 @@ from journal.peers import apispec as peers_spec
 from journal.push import apispec as push_spec
 from journal.pwa import apispec as pwa_spec
 
-FEATURE_SPECS = (entries_spec, pwa_spec, clinicians_spec, push_spec, peers_spec)
+FEATURE_SPECS = (entries_spec, pwa_spec, clinicians_spec, push_spec, peers_spec, auth_spec)
 
 
 def _error_responses() -> dict:

@@ -5,7 +5,7 @@ building each with url_for on every request costs more than rendering the links.
 """
 from flask import Flask, request, url_for
 
-_PATHS: dict[tuple, str] = {}
+from journal.caches import cache
 
 
 def path_for(endpoint: str, **placeholders: str) -> str:
@@ -13,9 +13,10 @@ def path_for(endpoint: str, **placeholders: str) -> str:
     values are allowed too (a link prefix like path_for("entries.show", entry_id="-")), never real ids:
     each distinct call is kept for the life of the process."""
     key = (request.script_root, endpoint, *placeholders.items())
-    path = _PATHS.get(key)
+    paths = cache("paths")
+    path = paths.get(key)
     if path is None:
-        path = _PATHS[key] = url_for(endpoint, **placeholders)
+        path = paths[key] = url_for(endpoint, **placeholders)
     return path
 
 

@@ -38,6 +38,40 @@ def test_first_run_generates_instance_secrets_with_private_permissions(tmp_path,
     assert again.config["MASTER_KEYS"] == app.config["MASTER_KEYS"]
 
 
+def test_the_instance_folder_and_the_sqlite_journal_are_private(tmp_path, monkeypatch):
+    """Under the usual umask (022) the database and its WAL files were world-readable beside 0600 secrets."""
+    from sqlalchemy import text
+
+    from journal.extensions import db
+
+    for variable in ("SECRET_KEY", "JOURNAL_MASTER_KEYS", "JOURNAL_VAPID_PRIVATE_KEY", "DATABASE_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    old_umask = os.umask(0o022)
+    try:
+        instance = tmp_path / "instance"
+        monkeypatch.setenv("JOURNAL_INSTANCE_PATH", str(instance))
+        app = create_app()
+        with app.app_context():
+            db.session.execute(text("CREATE TABLE t (x INTEGER)"))
+            db.session.execute(text("INSERT INTO t VALUES (1)"))
+            db.session.commit()
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in instance.iterdir()}
+            assert {"journal.sqlite3", "journal.sqlite3-wal", "journal.sqlite3-shm"} <= set(modes)
+            assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+            assert all(mode == 0o600 for mode in modes.values()), {n: oct(m) for n, m in modes.items()}
+            db.engine.dispose()
+
+        # Files made by an earlier version, under a looser umask, are tightened on the next start.
+        for path in instance.iterdir():
+            path.chmod(0o644)
+        instance.chmod(0o755)
+        create_app()
+        assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+        assert stat.S_IMODE((instance / "journal.sqlite3").stat().st_mode) == 0o600
+    finally:
+        os.umask(old_umask)
+
+
 def test_production_refuses_to_start_without_secrets(tmp_path, monkeypatch):
     for variable in ("SECRET_KEY", "JOURNAL_MASTER_KEYS", "JOURNAL_VAPID_PRIVATE_KEY"):
         monkeypatch.delenv(variable, raising=False)
@@ -129,3 +163,34 @@ def test_pages_name_the_signed_in_account_for_the_offline_queue(members, client)
     account_id = member.get("/api/v1/csrf-token").get_json()["account"]
     assert f'<meta name="pj-account" content="{account_id}">' in member.get("/timeline").get_data(as_text=True)
     assert '<meta name="pj-account" content="">' in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method, path, allowed", [
+    ("DELETE", "/login", {"GET", "HEAD", "OPTIONS", "POST"}),
+    ("PUT", "/api/v1/checkins", {"GET", "HEAD", "OPTIONS", "POST"}),
+])
+def test_405_names_the_methods_that_are_allowed(client, method, path, allowed):
+    response = client.http.open(path, method=method)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == allowed
+
+
+@pytest.mark.parametrize("method, path", [("POST", "/api/v1/checkins"), ("PUT", "/api/v1/reminders"),
+                                          ("POST", "/api/v1/push/subscriptions")])
+def test_api_writes_without_a_session_are_401_as_documented(client, method, path):
+    response = client.api(method, path, json={"mood": 3}, csrf=False)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_untouched_fields_are_not_marked_invalid_and_carry_no_none_attributes(client, members):
+    """WTForms printed None as "None": aria-invalid="None" made screen readers call every field invalid."""
+    member = members.make()
+    pages = {"/login": client, "/register": client, "/account": member, "/reminders": member, "/checkin": member,
+             "/peers/profile": member, "/account/delete": member}
+    for path, who in pages.items():
+        html = who.get(path).get_data(as_text=True)
+        assert "aria-invalid" not in html, path
+        assert '="None"' not in html, path
+    refused = client.post("/login", {"email": "nobody@example.org", "password": "wrong password here"})
+    assert refused.get_data(as_text=True).count('aria-invalid="true"') == 1  # only the field with the error

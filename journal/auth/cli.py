@@ -1,11 +1,11 @@
-"""Operator commands: `flask --app wsgi keys …` (master keyring) and `users …` (roles)."""
+"""Operator commands: `flask --app wsgi keys …` (master keyring) and `users …` (roles, expired sessions)."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from journal import config, crypto
-from journal.auth import services
-from journal.extensions import db
+from journal.auth import devices, services
+from journal.extensions import db, utcnow
 
 keys_cli = AppGroup("keys", help="Manage the master keyring that wraps members' data keys.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -82,3 +82,11 @@ def users_set_role(email, role):
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"{user.display_name} is now a {role}.")
+
+
+@users_cli.command("purge-sessions")
+def users_purge_sessions():
+    """Delete sessions past their idle or absolute limit (they no longer work); run it daily from cron."""
+    removed = devices.purge_expired(utcnow())
+    db.session.commit()
+    click.echo(f"Removed {removed} expired sessions.")

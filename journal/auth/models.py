@@ -1,10 +1,11 @@
-"""Accounts and their data keys."""
+"""Accounts, their data keys, and their signed-in sessions."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from journal.extensions import UTCDateTime, db, utcnow
@@ -22,8 +23,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(16), default="member")
-    # Bumped to sign out every device (password change, "sign out everywhere").
-    session_version: Mapped[int] = mapped_column(default=1)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     # Bumped whenever the member's symptoms, tags or medications change: keys the decrypted-catalog cache.
     catalog_version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -32,10 +31,6 @@ class User(UserMixin, db.Model):
     data_key: Mapped[DataKeyRecord | None] = relationship(
         back_populates="user", lazy="joined", cascade="all, delete-orphan", passive_deletes=True
     )
-
-    def get_id(self) -> str:
-        # Flask-Login stores this in the session; the version makes old sessions stop loading.
-        return f"{self.id}.{self.session_version}"
 
     @property
     def is_member(self) -> bool:
@@ -59,3 +54,22 @@ class DataKeyRecord(db.Model):
     rewrapped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="data_key")
+
+
+class AuthSession(db.Model):
+    """One signed-in browser. Its cookie works only while this row exists: logging out, "sign out" on the
+    device list, a password change, a suspension, the time limits and account deletion delete it."""
+
+    __tablename__ = "auth_sessions"
+
+    # The public handle the device list and the API use; never enough to act as the session.
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the random secret in the browser's (signed) session cookie: a copy of the database
+    # cannot be turned into a working cookie.
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    # "Chrome on Android", from the User-Agent at sign-in. Never the IP address or a place derived from it.
+    browser: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Written at most about once a minute (journal/auth/sessions.py), for the idle limit and the list.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

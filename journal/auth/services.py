@@ -1,6 +1,7 @@
 """Account domain functions: registration, authentication, passwords, data keys, deletion."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -10,7 +11,8 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from journal import crypto, database
-from journal.auth.models import ROLES, DataKeyRecord, User
+from journal.auth import devices
+from journal.auth.models import ROLES, AuthSession, DataKeyRecord, User
 from journal.extensions import db, utcnow
 
 PASSWORD_MIN = 10
@@ -86,7 +88,7 @@ def verify_password(user: User, password: str) -> bool:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password and sign out every other session (the caller re-signs this one in)."""
+    """Set a new password and end every session of the account (the caller signs this browser in anew)."""
     if not verify_password(user, current):
         raise AccountError("Your current password is not right.")
     problem = password_problem(new)
@@ -96,9 +98,10 @@ def change_password(user: User, current: str, new: str) -> None:
     sign_out_everywhere(user)
 
 
-def sign_out_everywhere(user: User) -> None:
-    """Invalidate every session of this user: their stored session version no longer matches."""
-    user.session_version += 1
+def sign_out_everywhere(user: User, *, keep: uuid.UUID | None = None) -> None:
+    """End every session of this user (all but `keep`, this device's, when given): each stops working on
+    its next request. Password changes and suspensions (peers) end them all."""
+    devices.end_sessions(user.id, keep=keep)
 
 
 def data_key_for(user: User) -> crypto.DataKey:
@@ -125,6 +128,7 @@ def delete_account(user: User, password: str) -> None:
     if not verify_password(user, password):
         raise AccountError("That password is not right.")
     db.session.execute(delete(DataKeyRecord).where(DataKeyRecord.user_id == user.id))
+    db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
     db.session.flush()
     user_id = user.id
     db.session.expunge(user)

@@ -1,24 +1,35 @@
-"""Session rules: revocable (per-user version), idle and absolute time limits, JSON 401 for the API."""
+"""Session rules: a server-side record per signed-in browser, idle and absolute limits, JSON 401 for the API.
+
+The signed session cookie carries the account id and a random secret. The secret's hash names a row of
+`auth_sessions` (journal/auth/devices.py); a request is signed in only while that row exists and is within
+its limits, which the query that loads the user checks too. Ending a session deletes its row, so a copy of
+the cookie stops working at once.
+"""
+import uuid
 from datetime import UTC, datetime
+from typing import NamedTuple
 
-from flask import current_app, flash, jsonify, redirect, request, session, url_for
+from flask import flash, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select, update
 
-from journal import database
-from journal.auth import bp
-from journal.auth.models import User
+from journal import browsers, crypto, database
+from journal.auth import bp, devices
+from journal.auth.models import AuthSession, User
 from journal.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to continue."
 login_manager.login_message_category = "info"
 SKIP_ENDPOINTS = frozenset({"static", "core.healthz"})
+SID_KEY = "_sid"  # the session's secret in the cookie
+SEEN_EVERY = 60  # seconds: last_seen_at is written at most about once a minute
+_LOGIN_KEYS = ("_user_id", "_fresh", "_id", SID_KEY, "_vetted")
 
 
 # Features may refuse an account a session (peers: a suspended account), returning the reason to show.
-# Guards run once per login session, not on every request; a feature that refuses an account also bumps
-# its session_version, which ends its live sessions on their next request.
+# Guards run once per login session, not on every request; a feature that refuses an account also ends
+# its sessions (auth.services.sign_out_everywhere), so they stop working on their next request.
 SESSION_GUARDS: list = []
 
 
@@ -29,30 +40,60 @@ def session_guard(guard):
     return guard
 
 
-# Every signed-in request loads its user (with the wrapped data key, joined): a statement built once
-# costs a third less than Session.get, which assembles its query on each call (bench/inprocess.py).
-_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+class LiveSession(NamedTuple):
+    """This request's session record (what the user loader read)."""
+
+    id: uuid.UUID
+    created_at: datetime
+    last_seen_at: datetime
+
+
+# Every signed-in request loads its user (with the wrapped data key) and its session record in one query.
+# Statements built once cost a third less than Session.get, which assembles its query on each call
+# (bench/inprocess.py).
+_SESSION_USER = (select(User, AuthSession.id, AuthSession.created_at, AuthSession.last_seen_at)
+                 .join(AuthSession, AuthSession.user_id == User.id)
+                 .where(AuthSession.token_hash == bindparam("token_hash"), User.id == bindparam("user_id")))
+_SESSIONS = AuthSession.__table__
+_TOUCH = update(_SESSIONS).where(_SESSIONS.c.id == bindparam("session_id")).values(last_seen_at=bindparam("now"))
+_END = delete(_SESSIONS).where(_SESSIONS.c.id == bindparam("session_id"))
+
+
+def clock() -> datetime:
+    """Now, for everything about sessions (one clock, so that tests can move it)."""
+    return datetime.now(UTC)
+
+
+def _forget() -> None:
+    """The cookie forgets the account (its session has ended)."""
+    for key in _LOGIN_KEYS:
+        session.pop(key, None)
 
 
 @login_manager.user_loader
-def load_user(token: str) -> User | None:
-    user_id, _, version = token.partition(".")
-    if not user_id.isdigit():
+def load_user(user_id: str) -> User | None:
+    secret = session.get(SID_KEY)
+    if not secret or not isinstance(secret, str) or not user_id.isdigit():
         return None
     with database.request_prelude():
-        user = db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).scalar_one_or_none()
-        if user is None or str(user.session_version) != version:
-            return None
+        row = db.session.execute(_SESSION_USER, {"token_hash": crypto.hash_token(secret),
+                                                 "user_id": int(user_id)}).one_or_none()
         refusal = None
-        if session.get("_vetted") != token:
-            refusal = next(filter(None, (guard(user) for guard in SESSION_GUARDS)), None)
-    if session.get("_vetted") != token:
-        if refusal:
-            session.pop("_user_id", None)
-            if not request.path.startswith("/api/"):
-                flash(refusal, "error")
-            return None
-        session["_vetted"] = token
+        if row is not None and not session.get("_vetted"):
+            refusal = next(filter(None, (guard(row[0]) for guard in SESSION_GUARDS)), None)
+    if row is None:  # ended: logged out, signed out from another device, password changed, account deleted
+        _forget()
+        return None
+    user, live = row[0], LiveSession(*row[1:])
+    if refusal or devices.limits_for(user).expired(live.created_at, live.last_seen_at, clock()):
+        database.write_apart(_END, {"session_id": live.id})
+        _forget()
+        if refusal and not request.path.startswith("/api/"):
+            flash(refusal, "error")
+        return None
+    if not session.get("_vetted"):
+        session["_vetted"] = True
+    g.auth_session = live
     return user
 
 
@@ -65,36 +106,52 @@ def unauthorized():
     return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
 
+def current_session_id() -> uuid.UUID | None:
+    """This request's session record, if it is signed in."""
+    live = g.get("auth_session")
+    return live.id if live is not None else None
+
+
 def start_session(user: User) -> None:
-    """Sign the user in on this device with a fresh session (never a long-lived remember cookie)."""
+    """Sign the user in on this browser with a new server-side session (never a long-lived remember
+    cookie), described by its User-Agent; the caller commits."""
+    now = clock()
+    record, secret = devices.open_session(user, browser=browsers.describe(request.user_agent.string), now=now)
     session.clear()
     login_user(user, remember=False)
     session.permanent = True
-    now = int(datetime.now(UTC).timestamp())
-    session["login_at"] = now
-    session["seen_at"] = now
+    session[SID_KEY] = secret
+    g.auth_session = LiveSession(record.id, now, now)
 
 
-def _limits(user: User):
-    kind = "staff" if user.is_staff else "member"
-    return (current_app.config["SESSION_IDLE_LIMITS"][kind],
-            current_app.config["SESSION_ABSOLUTE_LIMITS"][kind])
+def renew_session() -> None:
+    """A new secret for this browser's session: a copy of the cookie taken before stops working."""
+    live = g.get("auth_session")
+    if live is not None:
+        session[SID_KEY] = devices.renew_secret(live.id)
+
+
+def end_session() -> None:
+    """Log this browser out: its session ends on the server and the cookie forgets the account; the caller
+    commits."""
+    live = g.pop("auth_session", None)
+    if live is not None:
+        devices.end_session(live.id)
+    logout_user()
+    _forget()
 
 
 @bp.before_app_request
-def enforce_session_limits():
+def keep_session_alive():
+    """Note when a session was last used, at most about once a minute (the idle limit and the list)."""
     if request.endpoint in SKIP_ENDPOINTS or "_user_id" not in session:
         return None
-    user = current_user._get_current_object()  # once: each use of the proxy looks the user up again
-    if not user.is_authenticated:
+    current_user._get_current_object()  # loads the user and this session's record, or ends it
+    live = g.get("auth_session")
+    if live is None:
         return None
-    now = int(datetime.now(UTC).timestamp())
-    idle, absolute = _limits(user)
-    if now - session.get("login_at", 0) > absolute.total_seconds() or \
-            now - session.get("seen_at", 0) > idle.total_seconds():
-        logout_user()
-        session.clear()
-        return unauthorized()
-    if now - session.get("seen_at", 0) > 60:  # refresh at most once a minute
-        session["seen_at"] = now
+    now = clock()
+    if (now - live.last_seen_at).total_seconds() > SEEN_EVERY:
+        database.write_apart(_TOUCH, {"session_id": live.id, "now": now})
+        g.auth_session = live._replace(last_seen_at=now)
     return None

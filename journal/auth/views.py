@@ -1,14 +1,14 @@
-"""Account pages: register, log in, log out, settings, password, delete."""
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, logout_user
+"""Account pages: register, log in, log out, settings, password, signed-in devices, delete."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from journal.auth import bp, services
+from journal.auth import bp, devices, services
 from journal.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm, TimezoneForm
-from journal.auth.sessions import start_session
+from journal.auth.sessions import clock, current_session_id, end_session, renew_session, start_session
 from journal.entries.tracking import seed_catalog
 from journal.extensions import db, limiter
 from journal.forms import ActionForm
-from journal.security import safe_next_url
+from journal.security import parse_id, safe_next_url
 
 LOGIN_FAILED = "That email and password do not match an account."
 
@@ -48,6 +48,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             start_session(user)
+            db.session.commit()
             current_app.logger.info("login ok user=%s", user.id)
             return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
         current_app.logger.info("login failed")
@@ -59,7 +60,8 @@ def login():
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
-        logout_user()
+        end_session()
+        db.session.commit()
         flash("You are logged out.", "info")
         return _forget_device(redirect(url_for("auth.login")))
     return redirect(url_for("auth.login"))
@@ -76,7 +78,8 @@ def _account_page(**forms):
     forms.setdefault("timezone_form", TimezoneForm(prefix="tz", timezone=current_user.timezone))
     forms.setdefault("everywhere_form", ActionForm())
     status = 400 if any(f.errors for f in forms.values()) else 200
-    return render_template("auth/account.html", **forms), status
+    signed_in = devices.device_list(current_user, current_id=current_session_id(), now=clock())
+    return render_template("auth/account.html", devices=signed_in, **forms), status
 
 
 @bp.get("/account")
@@ -95,8 +98,8 @@ def change_password():
         except services.AccountError as exc:
             form.current_password.errors.append(str(exc))
         else:
+            start_session(current_user)  # a new session here; change_password ended every other one
             db.session.commit()
-            start_session(current_user)
             flash("Password changed. Your other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form)
@@ -118,10 +121,30 @@ def change_timezone():
 @login_required
 def sign_out_everywhere():
     if ActionForm().validate_on_submit():
-        services.sign_out_everywhere(current_user)
+        services.sign_out_everywhere(current_user, keep=current_session_id())
+        renew_session()  # and a copy of this device's cookie stops working too
         db.session.commit()
-        start_session(current_user)
         flash("Signed out on every other device.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/sessions/<session_id>/sign-out")
+@login_required
+def sign_out_device(session_id):
+    session_id = parse_id(session_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("auth.account"))
+    if session_id == current_session_id():
+        end_session()
+        db.session.commit()
+        flash("You are logged out.", "info")
+        return _forget_device(redirect(url_for("auth.login")))
+    try:
+        browser = devices.end_device(current_user, session_id)
+    except devices.NoSuchSession:
+        abort(404)
+    db.session.commit()
+    flash(f"Signed out {browser}.", "success")
     return redirect(url_for("auth.account"))
 
 
@@ -135,8 +158,8 @@ def delete_account():
         except services.AccountError as exc:
             form.password.errors.append(str(exc))
         else:
+            end_session()
             db.session.commit()
-            logout_user()
             flash("Your account and journal have been erased.", "info")
             return _forget_device(redirect(url_for("core.home")))
     return render_template("auth/delete.html", form=form), 400 if form.errors else 200

@@ -1,5 +1,6 @@
-"""Exports of check-ins: CSV (one row per check-in), the printable report, and the period an export
-or report covers (from the query string).
+"""Exports of check-ins: CSV (one row per check-in), and the period an export or report covers (from the
+query string). The printable report and the download helpers are shared with the member's own summary,
+in journal/reports.py.
 
 The same functions serve a clinician (what their grant covers, under the name they were given) and a
 member exporting their own journal (everything, plus the audience columns).
@@ -9,14 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import UTC, date, timedelta
+from datetime import UTC, date
 
-from flask import Response, current_app, render_template, request
+from flask import request
 
-from journal.clinicians import trends
-from journal.clinicians.charts import Period, line_chart, strip_chart
+from journal.charts import last_days
 from journal.entries.services import CheckinView
-from journal.extensions import utcnow
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PERIODS = (7, 30, 90)  # the periods pages and reports offer, in days
@@ -36,23 +35,12 @@ def days_arg(default: int = 30) -> int:
     return days if days in PERIODS else default
 
 
-def last_days(today: date, days: int) -> Period:
-    """The `days` days that end with `today`."""
-    return Period(today - timedelta(days=days - 1), today)
-
-
 def export_range(today: date) -> tuple[date | None, date | None]:
     """?days=7|30|90, or ?from= & ?to=, or (None, None): everything."""
     if request.args.get("days", type=int) in PERIODS:
         period = last_days(today, days_arg())
         return period.start, period.end
     return date_arg("from"), date_arg("to")
-
-
-def filename(name: str, rest: str, fallback: str) -> str:
-    """A download's name: the person's name made safe for a file name (or `fallback`), then `rest`."""
-    safe = "".join(c if c.isalnum() else "-" for c in name).strip("-")[:40] or fallback
-    return f"{safe}-{rest}"
 
 
 def safe_cell(value) -> str:
@@ -108,33 +96,3 @@ def checkins_csv(views: list[CheckinView], *, include_audience: bool = False) ->
                     "yes" if v.hide_note_from_peers else "no"]
         writer.writerow([safe_cell(cell) for cell in row])
     return out.getvalue()
-
-
-def attachment(body: str | bytes, filename: str, mimetype: str) -> Response:
-    """A download: never cached, always saved rather than shown."""
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def render_report(*, views: list[CheckinView], period: Period, name: str, subtitle: str, days: int, download: bool,
-                  self_url: str, back_url: str):
-    """The printable report of a period: charts, medications and tags, every check-in. With `download`
-    it is a self-contained HTML file (styles inlined) saved as an attachment; otherwise a page."""
-    charts = [(s, line_chart(s, period, f"rep-{s.key}")) for s in trends.chart_series(views)]
-    tracks = trends.item_tracks(views)
-    strip = strip_chart(tracks, period, "rep-items", "Medications and tags") if tracks else None
-    summary = trends.summarize(views, period.start, period.end)
-    inline_css = None
-    if download:
-        with current_app.open_resource("static/css/app.css") as handle:
-            inline_css = handle.read().decode()
-    html = render_template("clinicians/report.html", views=views, period=period, name=name, subtitle=subtitle,
-                           days=days, charts=charts, tracks=tracks, strip=strip, summary=summary,
-                           generated=utcnow(), inline_css=inline_css, self_url=self_url,
-                           back_url=back_url)
-    if download:
-        return attachment(html, filename(name, f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.html", "journal"),
-                          "text/html; charset=utf-8")
-    return html

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from journal import reports
+from journal.charts import last_days
 from journal.clinicians import accesslog, exports, fhir, patients, services, sharing_bp
 from journal.clinicians.models import ClinicianGrant
 from journal.entries import timekeeping
@@ -131,8 +133,8 @@ def notes():
 @member_required
 def export_csv():
     views = patients.own_views(current_user, *exports.export_range(_today()))
-    return exports.attachment(exports.checkins_csv(views, include_audience=True),
-                              f"my-journal-{utcnow():%Y%m%d}.csv", "text/csv; charset=utf-8")
+    return reports.attachment(exports.checkins_csv(views, include_audience=True),
+                              f"my-journal-{utcnow():%Y%m%d}.csv", "text/csv")  # werkzeug adds the charset
 
 
 @sharing_bp.get("/export.fhir.json")
@@ -141,16 +143,20 @@ def export_fhir():
     views = patients.own_views(current_user, *exports.export_range(_today()))
     body = json.dumps(fhir.bundle(views, current_user.display_name, f"self:{current_user.id}", utcnow()),
                       ensure_ascii=False)
-    return exports.attachment(body, f"my-journal-fhir-{utcnow():%Y%m%d}.json", fhir.MIMETYPE)
+    return reports.attachment(body, f"my-journal-fhir-{utcnow():%Y%m%d}.json", fhir.MIMETYPE)
 
 
 @sharing_bp.get("/report")
 @member_required
 def report():
     days = exports.days_arg()
-    period = exports.last_days(_today(), days)
-    return exports.render_report(views=patients.own_views(current_user, period.start, period.end), period=period,
-                                 name=current_user.display_name, subtitle="My journal", days=days,
-                                 download=request.args.get("download") == "1",
-                                 self_url=url_for("sharing_clinicians.report", days=days),
-                                 back_url=url_for("sharing_clinicians.index"))
+    period = last_days(_today(), days)
+    links = reports.ReportLinks(
+        back_url=url_for("sharing_clinicians.index"), back_label="Back",
+        download_url=url_for("sharing_clinicians.report", days=days, download=1),
+        periods=tuple((f"{d} days", url_for("sharing_clinicians.report", days=d), d == days) for d in exports.PERIODS))
+    name = current_user.display_name
+    return reports.render_report(
+        views=patients.own_views(current_user, period.start, period.end), period=period, name=name,
+        heading=name, subtitle="My journal", links=links, now=utcnow(), download=request.args.get("download") == "1",
+        download_name=reports.filename(name, f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.html", "journal"))

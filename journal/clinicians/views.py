@@ -10,10 +10,10 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal import database
+from journal import database, reports, series
+from journal.charts import Period, last_days, line_chart, strip_chart
 from journal.clinicians import bp, exports, fhir, patients, services, trends
 from journal.clinicians.accesslog import last_look_day, record_look
-from journal.clinicians.charts import Period, line_chart, strip_chart
 from journal.clinicians.forms import NoteForm, ProfileForm, RedeemForm
 from journal.clinicians.patients import Patient
 from journal.entries import services as entry_services
@@ -107,12 +107,12 @@ def index():
 def patient(grant_id):
     patient = _looking_at(grant_id)
     days = exports.days_arg()
-    period = exports.last_days(patient.today, days)
+    period = last_days(patient.today, days)
     # One decryption for the charts, their tables and the signals (which look further back).
     loaded = patients.views_in_scope(patient, min(period.start, patients.signal_start(patient)), patient.today)
     views = [v for v in loaded if v.local_date >= period.start]
-    charts = [(s, line_chart(s, period, f"chart-{s.key}")) for s in trends.chart_series(views)]
-    tracks = trends.item_tracks(views)
+    charts = [(s, line_chart(s, period, f"chart-{s.key}")) for s in series.chart_series(views)]
+    tracks = series.item_tracks(views)
     strip = strip_chart(tracks, period, "chart-items", "Medications and tags") if tracks else None
     _recorded(patient, "dashboard", views)
     return render_template("clinicians/patient.html", patient=patient, days=days, periods=exports.PERIODS,
@@ -175,8 +175,8 @@ def entry(grant_id, entry_id):
                 flash("Note saved. Only you and your patient can read it." if saved else "Note deleted.", "success")
                 return redirect(url_for("clinicians.entry", grant_id=grant_id, entry_id=entry_id))
         status = 400
-    else:
-        _recorded(patient, "entry", [view])
+    # Whatever shows the decrypted entry is a look, the form's error page included.
+    _recorded(patient, "entry", [view])
     return render_template("clinicians/entry.html", patient=patient, entry=view, form=form, note=note,
                            unreadable=entry_services.UNREADABLE), status
 
@@ -194,10 +194,10 @@ def summary(grant_id):
                                      patient.today)
     inside = [v for v in loaded if v.local_date >= since]
     period = Period(since, patient.today)
-    charts = [(s, line_chart(s, period, f"sum-{s.key}")) for s in trends.chart_series(inside)[:3]]
+    charts = [(s, line_chart(s, period, f"sum-{s.key}")) for s in series.chart_series(inside)[:3]]
     _recorded(patient, "entries", inside)
     return render_template("clinicians/summary.html", patient=patient, last_visit=last_visit, charts=charts,
-                           summary=trends.summarize(loaded, since, patient.today),
+                           summary=series.summarize(loaded, since, patient.today),
                            signals=patients.signals_for(patient, loaded, patients.latest_in_scope(patient.grant)))
 
 
@@ -216,9 +216,9 @@ def _export(grant_id, action: str) -> tuple[Patient, list]:
 @clinician_required
 def export_csv(grant_id):
     patient, views = _export(grant_id, "export_csv")
-    return exports.attachment(exports.checkins_csv(views),
-                              exports.filename(patient.name, f"checkins-{utcnow():%Y%m%d}.csv", "patient"),
-                              "text/csv; charset=utf-8")
+    return reports.attachment(exports.checkins_csv(views),
+                              reports.filename(patient.name, f"checkins-{utcnow():%Y%m%d}.csv", "patient"),
+                              "text/csv")  # werkzeug adds the charset
 
 
 @bp.get("/patients/<grant_id>/export.fhir.json")
@@ -226,7 +226,7 @@ def export_csv(grant_id):
 def export_fhir(grant_id):
     patient, views = _export(grant_id, "export_fhir")
     body = json.dumps(fhir.bundle(views, patient.name, str(patient.grant.id), utcnow()), ensure_ascii=False)
-    return exports.attachment(body, exports.filename(patient.name, f"fhir-{utcnow():%Y%m%d}.json", "patient"),
+    return reports.attachment(body, reports.filename(patient.name, f"fhir-{utcnow():%Y%m%d}.json", "patient"),
                               fhir.MIMETYPE)
 
 
@@ -235,11 +235,17 @@ def export_fhir(grant_id):
 def report(grant_id):
     patient = _looking_at(grant_id)
     days = exports.days_arg()
-    period = exports.last_days(patient.today, days)
+    period = last_days(patient.today, days)
     views = patients.views_in_scope(patient, period.start, period.end)
     _recorded(patient, "report", views)
-    return exports.render_report(views=views, period=period, name=patient.name, days=days,
-                                 subtitle=services.scope_text(patient.grant),
-                                 download=request.args.get("download") == "1",
-                                 self_url=url_for("clinicians.report", grant_id=grant_id, days=days),
-                                 back_url=url_for("clinicians.patient", grant_id=grant_id, days=days))
+    links = reports.ReportLinks(
+        back_url=url_for("clinicians.patient", grant_id=grant_id, days=days), back_label="Back",
+        download_url=url_for("clinicians.report", grant_id=grant_id, days=days, download=1),
+        periods=tuple((f"{d} days", url_for("clinicians.report", grant_id=grant_id, days=d), d == days)
+                      for d in exports.PERIODS))
+    return reports.render_report(
+        views=views, period=period, name=patient.name, heading=patient.name,
+        subtitle=services.scope_text(patient.grant), links=links, now=utcnow(),
+        download=request.args.get("download") == "1",
+        download_name=reports.filename(patient.name, f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.html",
+                                       "journal"))

@@ -35,3 +35,16 @@ def get_help():
     for line in current_app.config["CRISIS_LINES"]:
         regions.setdefault(line.get("region") or "Anywhere", []).append(line)
     return render_template("core/help.html", regions=regions)
+
+
+# The version of the privacy page a member agrees to: change it when what the page promises changes.
+PRIVACY_VERSION = "2026-12-03"
+
+
+@bp.get("/privacy")
+def privacy():
+    """What is stored, what is encrypted, who can see what: in plain words, for everyone."""
+    config = current_app.config
+    contact = config["PRIVACY_CONTACT"] or config["VAPID_SUBJECT"].removeprefix("mailto:")
+    return render_template("core/privacy.html", version=PRIVACY_VERSION, backup_days=config["BACKUP_RETENTION_DAYS"],
+                           contact=contact)

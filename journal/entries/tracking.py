@@ -8,11 +8,14 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import LargeBinary, bindparam, cast, literal, null, select, union_all
+from flask import g
+from sqlalchemy import LargeBinary, bindparam, cast, literal, null, select, union_all, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from journal import crypto
 from journal.auth.models import User
 from journal.auth.services import data_key_for
+from journal.caches import cache
 from journal.entries import scales
 from journal.entries.models import Medication, Symptom, Tag
 from journal.entries.validation import ValidationError
@@ -91,31 +94,28 @@ def _catalog_statement():
 _CATALOG_STATEMENT = _catalog_statement()
 
 
-# Decrypted catalogs by (member, catalog version, wrapped data key): every journal page needs the member's
-# catalog, and it changes rarely. The version lives on the member's row, which each request loads anyway,
-# so a change made by any worker is seen by all on their next request. Bounded; cleared when full.
-_CATALOGS: dict[tuple, Catalog] = {}
-_CATALOGS_MAX = 4096
-
-
 def load_catalog(user: User) -> Catalog:
-    """Everything the member tracks, decrypted (once per change, per worker process). Do not mutate it."""
+    """Everything the member tracks, decrypted once per request. Do not mutate it.
+
+    The rows as stored (ciphertext) are kept per worker by catalog version (journal/caches.py), which
+    spares the query; the names are decrypted for this request only and kept in `g` until it ends."""
     record = user.data_key
-    cache_key = (user.id, user.catalog_version, record.wrapped if record is not None else None)
-    catalog = _CATALOGS.get(cache_key)
+    key = (user.id, record.wrapped if record is not None else None, user.catalog_version)
+    decrypted = g.setdefault("_pj_catalogs", {})
+    catalog = decrypted.get(key)
     if catalog is None:
-        catalog = _read_catalog(user)
-        if len(_CATALOGS) >= _CATALOGS_MAX:
-            _CATALOGS.clear()
-        _CATALOGS[cache_key] = catalog
+        stored = cache("catalogs")
+        rows = stored.get(key)
+        if rows is None:
+            rows = stored[key] = tuple(db.session.connection().execute(_CATALOG_STATEMENT, {"owner_id": user.id}))
+        catalog = decrypted[key] = _decrypt_catalog(user, rows)
     return catalog
 
 
-def _read_catalog(user: User) -> Catalog:
+def _decrypt_catalog(user: User, rows) -> Catalog:
     key = data_key_for(user)
     groups: dict[str, list[CatalogItem]] = {kind: [] for kind in KINDS}
-    for kind, item_id, name_ct, archived, dose_ct, _ in db.session.connection().execute(
-            _CATALOG_STATEMENT, {"owner_id": user.id}):
+    for kind, item_id, name_ct, archived, dose_ct, _ in rows:
         item_id = item_id if isinstance(item_id, uuid.UUID) else uuid.UUID(item_id)
         groups[kind].append(CatalogItem(item_id, _decrypt_column(key, kind, "name_ct", item_id, name_ct),
                                         bool(archived), _decrypt_column(key, kind, "dose_ct", item_id, dose_ct)))
@@ -123,7 +123,13 @@ def _read_catalog(user: User) -> Catalog:
 
 
 def _changed(user: User) -> None:
-    user.catalog_version += 1
+    """A new catalog version, counted in SQL: two changes at once (two devices, two workers) get two
+    versions, never the same one from a stale read."""
+    version = db.session.execute(update(User).where(User.id == user.id)
+                                 .values(catalog_version=User.catalog_version + 1)
+                                 .returning(User.catalog_version)
+                                 .execution_options(synchronize_session=False)).scalar_one()
+    set_committed_value(user, "catalog_version", version)
 
 
 def _clean_name(name: str, what: str) -> str:

@@ -141,14 +141,33 @@ def due_slots(schedule: Schedule, now: datetime) -> list[Slot]:
 # --- Quiet hours -----------------------------------------------------------------------------------------
 
 
-def in_quiet_hours(schedule: Schedule, instant: datetime) -> bool:
+def clock_in_quiet_hours(schedule: Schedule, clock: time) -> bool:
+    """Whether a wall-clock time falls inside the quiet hours."""
     start, end = schedule.quiet_start, schedule.quiet_end
     if start is None or end is None or start == end:
         return False
-    local = local_datetime(instant, schedule.timezone).time().replace(tzinfo=None)
     if start < end:
-        return start <= local < end
-    return local >= start or local < end  # wraps midnight, e.g. 22:00–07:00
+        return start <= clock < end
+    return clock >= start or clock < end  # wraps midnight, e.g. 22:00–07:00
+
+
+def in_quiet_hours(schedule: Schedule, instant: datetime) -> bool:
+    return clock_in_quiet_hours(schedule, local_datetime(instant, schedule.timezone).time().replace(tzinfo=None))
+
+
+def quiet_clashes(schedule: Schedule) -> list[time]:
+    """Reminder times that fall inside the quiet hours: no reminder is ever sent at them."""
+    return [at for at in schedule.times if clock_in_quiet_hours(schedule, at)]
+
+
+def next_reminder_after(schedule: Schedule, after: datetime) -> datetime | None:
+    """The first slot after `after` that quiet hours do not silence (what the page may promise)."""
+    due = next_due_after(schedule, after)
+    for _ in range(len(schedule.times) * 8):
+        if due is None or not in_quiet_hours(schedule, due):
+            return due
+        due = next_due_after(schedule, due)
+    return None
 
 
 def quiet_hours_end(schedule: Schedule, instant: datetime) -> datetime:

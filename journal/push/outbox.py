@@ -265,50 +265,69 @@ def prepare(job_ids: list[int], now: datetime) -> list[Delivery]:
             .where(_among(table.c.user_id, nudge_users)))}
         checkin_days, last_checkin = _checkins(nudge_users, now)
     version = subscriptions.vapid_key_version()
-    allow_local = subscriptions.allow_local_endpoints()
-
+    context = _Context(keys, settings, checkin_days, last_checkin, version, subscriptions.allow_local_endpoints())
     deliveries = []
     for row in rows:
         delivery = Delivery(row.job_id, row.attempts, row.expires_at)
         deliveries.append(delivery)
-        if row.sub_id is None:
-            delivery.final = ("failed", "the device was removed before delivery")
-            continue
-        delivery.subscription_id, delivery.revision = row.sub_id, row.revision
-        if row.owner_id != row.user_id:
-            delivery.final = ("failed", "the device now belongs to another account")
-            continue
-        if row.vapid_key_version != version:
-            delivery.final = ("failed", "the device subscribed with an old VAPID key and must re-subscribe")
-            continue
-        if now >= row.expires_at:
-            delivery.final = ("failed", "expired before it could be delivered")
-            continue
-        if row.kind == "nudge":
-            reason = _nudge_still_wanted(row, settings.get(row.user_id), checkin_days, last_checkin)
-            if reason:
-                delivery.final = ("skipped", reason)
-                continue
-        key = keys.get(row.owner_id)
         try:
-            if key is None:
-                raise crypto.DecryptionError("no data key")
-            secret = subscriptions.open_secret(key, row.sub_id, row.secret)
-        except crypto.DecryptionError:
-            log.warning("push subscription %s could not be decrypted; removing it", row.sub_id)
-            delivery.final = ("gone", "the device record could not be decrypted and was removed")
-            continue
-        if subscriptions.endpoint_problem(secret["endpoint"], allow_local):
-            # Stored under settings that allowed it (a test server, an older rule): never POST there now.
-            delivery.final = ("failed", "the push service is not one this server sends to")
-            continue
-        cap = nudges.MAX_TTL if row.kind == "nudge" else services.EVENT_TTL.total_seconds()
-        delivery.message = Message(
-            endpoint=secret["endpoint"], p256dh=secret["p256dh"], auth=secret["auth"],
-            payload=services.payload(row, app_origin=row.app_origin),
-            ttl=int(min(max((row.expires_at - now).total_seconds(), 60), cap)),
-            urgency=row.urgency, topic=row.topic)
+            _prepare_one(delivery, row, context, now)
+        except Exception:  # one bad row must not hold back the batch it was claimed with
+            log.exception("push job %s could not be prepared", row.job_id)
+            delivery.message = None
+            delivery.final = ("failed", "could not be prepared for sending")
     return deliveries
+
+
+@dataclass(frozen=True)
+class _Context:
+    keys: dict
+    settings: dict
+    checkin_days: set
+    last_checkin: dict
+    vapid_key_version: int
+    allow_local: bool
+
+
+def _prepare_one(delivery: Delivery, row, context: _Context, now: datetime) -> None:
+    if row.sub_id is None:
+        delivery.final = ("failed", "the device was removed before delivery")
+        return
+    delivery.subscription_id, delivery.revision = row.sub_id, row.revision
+    if row.owner_id != row.user_id:
+        delivery.final = ("failed", "the device now belongs to another account")
+        return
+    if row.vapid_key_version != context.vapid_key_version:
+        delivery.final = ("failed", "the device subscribed with an old VAPID key and must re-subscribe")
+        return
+    if now >= row.expires_at:
+        delivery.final = ("failed", "expired before it could be delivered")
+        return
+    if row.kind == "nudge":
+        reason = _nudge_still_wanted(row, context.settings.get(row.user_id), context.checkin_days,
+                                     context.last_checkin)
+        if reason:
+            delivery.final = ("skipped", reason)
+            return
+    key = context.keys.get(row.owner_id)
+    try:
+        if key is None:
+            raise crypto.DecryptionError("no data key")
+        secret = subscriptions.open_secret(key, row.sub_id, row.secret)
+    except crypto.DecryptionError:
+        log.warning("push subscription %s could not be decrypted; removing it", row.sub_id)
+        delivery.final = ("gone", "the device record could not be decrypted and was removed")
+        return
+    if subscriptions.endpoint_problem(secret["endpoint"], context.allow_local):
+        # Stored under settings that allowed it (a test server, an older rule): never POST there now.
+        delivery.final = ("failed", "the push service is not one this server sends to")
+        return
+    cap = nudges.MAX_TTL if row.kind == "nudge" else services.EVENT_TTL.total_seconds()
+    delivery.message = Message(
+        endpoint=secret["endpoint"], p256dh=secret["p256dh"], auth=secret["auth"],
+        payload=services.payload(row, app_origin=row.app_origin),
+        ttl=int(min(max((row.expires_at - now).total_seconds(), 60), cap)),
+        urgency=row.urgency, topic=row.topic)
 
 
 # --- Record ------------------------------------------------------------------------------------------
@@ -348,7 +367,8 @@ def judge(outcome: Outcome, *, attempts: int, max_attempts: int, expires_at: dat
         return Verdict("gone", f"subscription expired ({status}); device removed", delete_subscription=True)
     if status == 413 or outcome.error == "payload_too_large":
         return Verdict("failed", "payload too large: a bug in the sender, not retried")
-    if outcome.error in ("invalid_message", "invalid_keys"):
+    if outcome.error in ("invalid_message", "invalid_keys", "signing_failed", "internal"):
+        # Deterministic for this message: retrying would fail the same way.
         return Verdict("failed", f"not sent: {outcome.error.replace('_', ' ')}")
     if status in (400, 401, 403):
         return Verdict("failed", f"push service refused the request ({status}): check the VAPID key and "
@@ -372,14 +392,47 @@ def judge(outcome: Outcome, *, attempts: int, max_attempts: int, expires_at: dat
     return Verdict("pending", f"retrying (last: {what})", next_attempt_at=when)
 
 
+def _mine(worker_id: str):
+    table = PushJob.__table__
+    return and_(table.c.claimed_by == worker_id, table.c.status == "leased")
+
+
+def accepted(deliveries: list[Delivery], outcomes: dict[int, Outcome]) -> list[Delivery]:
+    """The deliveries the push service accepted (2xx)."""
+    return [d for d in deliveries if d.final is None and (outcomes[d.job_id].status or 0) // 100 == 2]
+
+
+def record_sent(worker_id: str, deliveries: list[Delivery], outcomes: dict[int, Outcome], now: datetime) -> Counter:
+    """Mark accepted deliveries as sent. The worker commits this before recording anything else: a
+    message that went out must never be sent again because recording another one failed."""
+    table = PushJob.__table__
+    by_status, subs = defaultdict(list), set()
+    for delivery in accepted(deliveries, outcomes):
+        by_status[outcomes[delivery.job_id].status].append(delivery.job_id)
+        subs.add(delivery.subscription_id)
+    for http_status, ids in by_status.items():
+        for start in range(0, len(ids), 500):
+            db.session.execute(update(table).where(_among(table.c.id, ids[start:start + 500]), _mine(worker_id))
+                               .values(status="sent", outcome=f"accepted ({http_status})", last_status=http_status,
+                                       sent_at=now, claimed_by=None, claimed_until=None, updated_at=now))
+    subs = list(subs)
+    for start in range(0, len(subs), 500):
+        db.session.execute(update(PushSubscription).where(_among(PushSubscription.id, subs[start:start + 500]))
+                           .values(last_success_at=now).execution_options(synchronize_session=False))
+    count = sum(len(ids) for ids in by_status.values())
+    return Counter(sent=count) if count else Counter()
+
+
 def record(worker_id: str, deliveries: list[Delivery], outcomes: dict[int, Outcome], now: datetime, *,
            max_attempts: int, rng: random.Random | None = None) -> Counter:
-    """Write each job's outcome; only jobs this worker still holds are touched."""
+    """Write the outcome of every delivery that was not accepted (record_sent has the others); only jobs
+    this worker still holds are touched."""
     table = PushJob.__table__
     tally: Counter = Counter()
-    mine = and_(table.c.claimed_by == worker_id, table.c.status == "leased")
-    sent_ids, sent_subs = defaultdict(list), set()
+    sent = {d.job_id for d in accepted(deliveries, outcomes)}
     for delivery in deliveries:
+        if delivery.job_id in sent:
+            continue
         if delivery.final is not None:
             status, text = delivery.final
             verdict = Verdict(status, text, delete_subscription=status == "gone")
@@ -393,31 +446,18 @@ def record(worker_id: str, deliveries: list[Delivery], outcomes: dict[int, Outco
             elif outcome.status == 413 or outcome.error == "payload_too_large":
                 log.error("push payload too large for job %s: a bug, not retried", delivery.job_id)
         tally[verdict.status] += 1
-        if verdict.status == "sent":
-            sent_ids[outcomes[delivery.job_id].status].append(delivery.job_id)
-            sent_subs.add(delivery.subscription_id)
-            continue
         values = {"status": verdict.status, "outcome": verdict.outcome[:200], "claimed_by": None,
                   "claimed_until": None, "updated_at": now}
         if delivery.final is None:
             values["last_status"] = outcomes[delivery.job_id].status
         if verdict.next_attempt_at is not None:
             values["next_attempt_at"] = verdict.next_attempt_at
-        done = db.session.execute(update(table).where(table.c.id == delivery.job_id, mine).values(**values))
+        done = db.session.execute(update(table).where(table.c.id == delivery.job_id, _mine(worker_id))
+                                  .values(**values))
         if verdict.delete_subscription and done.rowcount and delivery.subscription_id is not None:
             # Only if nobody re-subscribed this endpoint since we read it (the revision would have changed).
             db.session.execute(delete(PushSubscription).where(PushSubscription.id == delivery.subscription_id,
                                                               PushSubscription.revision == delivery.revision))
-    for http_status, ids in sent_ids.items():
-        for start in range(0, len(ids), 500):
-            db.session.execute(update(table).where(_among(table.c.id, ids[start:start + 500]), mine).values(
-                status="sent", outcome=f"accepted ({http_status})", last_status=http_status, sent_at=now,
-                claimed_by=None, claimed_until=None, updated_at=now))
-    if sent_subs:
-        subs = list(sent_subs)
-        for start in range(0, len(subs), 500):
-            db.session.execute(update(PushSubscription).where(_among(PushSubscription.id, subs[start:start + 500]))
-                               .values(last_success_at=now).execution_options(synchronize_session=False))
     return tally
 
 

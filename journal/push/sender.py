@@ -8,6 +8,7 @@ concurrency and explicit timeouts. Encryption (RFC 8291, aes128gcm) is pywebpush
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -18,6 +19,8 @@ import aiohttp
 import http_ece
 from py_vapid import Vapid
 from pywebpush import WebPusher, WebPushException
+
+log = logging.getLogger(__name__)
 
 # RFC 8291 §4: one record, 4096 bytes at most, minus the 86-byte header, 16-byte tag and delimiter.
 MAX_PLAINTEXT = 3993
@@ -100,7 +103,8 @@ class Outcome:
 
     status: int | None
     retry_after: str | None = None
-    error: str | None = None  # timeout | connection | payload_too_large | invalid_message | invalid_keys
+    # timeout | connection | payload_too_large | invalid_message | invalid_keys | signing_failed | internal
+    error: str | None = None
 
 
 def check_message(message: Message) -> None:
@@ -132,8 +136,12 @@ class Sender:
             check_message(message)
         except ValueError:
             return Outcome(None, error="invalid_message")
-        headers = {"Authorization": self.vapid.authorization(origin_of(message.endpoint)),
-                   "TTL": str(message.ttl), "Urgency": message.urgency}
+        try:
+            authorization = self.vapid.authorization(origin_of(message.endpoint))
+        except Exception:  # py_vapid and cryptography raise many types; one device must not stop the round
+            log.exception("VAPID signing failed for one push service origin")
+            return Outcome(None, error="signing_failed")
+        headers = {"Authorization": authorization, "TTL": str(message.ttl), "Urgency": message.urgency}
         if message.topic:
             headers["Topic"] = message.topic
         subscription = {"endpoint": message.endpoint, "keys": {"p256dh": message.p256dh, "auth": message.auth}}
@@ -151,4 +159,15 @@ class Sender:
         return Outcome(response.status, response.headers.get("Retry-After"))
 
     async def send_all(self, messages: Iterable[Message]) -> list[Outcome]:
-        return list(await asyncio.gather(*(self.send(m) for m in messages)))
+        """One outcome per message, in order. A message that raises fails alone: the others have gone out
+        and must be recorded as sent, or a retried round would deliver them again."""
+        results = await asyncio.gather(*(self.send(m) for m in messages), return_exceptions=True)
+        outcomes = []
+        for result in results:
+            if isinstance(result, BaseException):
+                if not isinstance(result, Exception):  # cancellation, KeyboardInterrupt: not ours to swallow
+                    raise result
+                log.error("sending one push message failed", exc_info=result)
+                result = Outcome(None, error="internal")
+            outcomes.append(result)
+        return outcomes

@@ -69,7 +69,12 @@ def backoff_of(settings: ReminderSettings) -> nudges.Backoff:
 def pause_and_next(settings: ReminderSettings, now: datetime) -> tuple[datetime | None, datetime | None]:
     """The pause still in force (None if there is none), and when the next reminder comes after it."""
     paused = settings.paused_until if settings.paused_until and settings.paused_until > now else None
-    return paused, nudges.next_due_after(schedule_of(settings), max(now, paused or now))
+    return paused, nudges.next_reminder_after(schedule_of(settings), max(now, paused or now))
+
+
+def quiet_hours_message(settings: ReminderSettings, clock: time) -> str:
+    return (f"{clock:%H:%M} is inside your quiet hours ({settings.quiet_start:%H:%M}–{settings.quiet_end:%H:%M}), "
+            "so no reminder would come then. Choose another time, or change your quiet hours.")
 
 
 def reschedule(settings: ReminderSettings, now: datetime) -> None:
@@ -152,6 +157,11 @@ def update_settings(user: User, changes: dict, now: datetime) -> ReminderSetting
     pause_days = changes.pop("pause_days", None)
     for name, value in changes.items():
         setattr(settings, name, value)
+    if {"times", "quiet_start", "quiet_end"} & changes.keys():
+        # A time the quiet hours silence would be promised on the page and never come: refuse it.
+        clashes = nudges.quiet_clashes(schedule_of(settings))
+        if clashes:
+            raise ValidationError({"times": " ".join(quiet_hours_message(settings, clock) for clock in clashes)})
     if pause_days is not None:
         settings.paused_until = nudges.pause_until(schedule_of(settings), now, pause_days) if pause_days else None
     settings.updated_at = now

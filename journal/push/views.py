@@ -27,8 +27,11 @@ def _page(form: RemindersForm | None = None):
     paused, next_at = services.pause_and_next(settings, utcnow())
     backoff = services.current_backoff(settings) if current_user.is_member else nudges.Backoff()
     form = form or _form_from(settings)
+    clashes = [services.quiet_hours_message(settings, clock) for clock in
+               nudges.quiet_clashes(services.schedule_of(settings))]
     return render_template(
         "push/reminders.html", form=form, pause_form=PauseForm(), action_form=ActionForm(), settings=settings,
+        quiet_clashes=clashes,
         devices=subs, vapid_key=key, vapid_version=version, paused=paused,
         paused_day=paused and local_datetime(paused, settings.timezone),
         next_local=next_at and local_datetime(next_at, settings.timezone), tz=settings.timezone,
@@ -63,13 +66,24 @@ def save():
         except ValidationError as exc:
             db.session.rollback()
             for name, message in exc.fields.items():
-                field = getattr(form, name.split("[")[0].split(".")[0], None) or form.time1
+                field = _field_for(form, name, message)
                 field.errors = [*field.errors, message]
         else:
             db.session.commit()
             flash("Reminder settings saved.", "success")
             return redirect(url_for("push.reminders"))
     return _page(form)
+
+
+def _field_for(form: RemindersForm, name: str, message: str):
+    """The form field a settings error belongs on: a time the message names (quiet-hours clashes), a
+    quiet-hours end, or the field of that name; the first time otherwise."""
+    times = (form.time1, form.time2, form.time3)
+    if name.startswith("times"):
+        return next((f for f in times if f.data and f.data.strftime("%H:%M") in message), form.time1)
+    if name.startswith("quiet_hours"):
+        return form.quiet_end if name.endswith(".end") else form.quiet_start
+    return getattr(form, name, None) or form.time1
 
 
 @bp.post("/reminders/pause")

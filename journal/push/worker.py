@@ -131,12 +131,19 @@ class Worker:
         started = time.monotonic()
         outcomes = await sender.send_all(d.message for d in to_send)
         log.debug("sent %d pushes in %.3fs", len(to_send), time.monotonic() - started)
+        answers = {d.job_id: o for d, o in zip(to_send, outcomes, strict=True)}
+        now = self.clock()
         with self.app.app_context():
-            tally = outbox.record(self.name, deliveries, {d.job_id: o for d, o in zip(to_send, outcomes,
-                                                                                     strict=True)},
-                                  self.clock(), max_attempts=self.max_attempts)
+            # Sent first, in a commit of its own: if recording the rest fails, their leases run out and
+            # only they are tried again; nothing that went out goes out twice.
+            tally = outbox.record_sent(self.name, deliveries, answers, now)
             db.session.commit()
         self.tally.update(tally)
+        with self.app.app_context():
+            rest = outbox.record(self.name, deliveries, answers, now, max_attempts=self.max_attempts)
+            db.session.commit()
+        tally.update(rest)
+        self.tally.update(rest)
         if tally:
             log.info("push worker %s: %s", self.name, dict(tally))
         return found + len(job_ids)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from flask import current_app, request, url_for
 
+from journal.caches import cache
+
 YEAR = 365 * 24 * 3600
-# path -> (mtime_ns, size, digest): a file is hashed again only when it changes on disk.
-_DIGESTS: dict[str, tuple[int, int, str]] = {}
 
 
 def file_digest(path: str | os.PathLike) -> str | None:
@@ -25,11 +25,13 @@ def file_digest(path: str | os.PathLike) -> str | None:
         stat = os.stat(key)
     except OSError:
         return None
-    cached = _DIGESTS.get(key)
+    # ("digest", path) -> (mtime_ns, size, digest): a file is hashed again only when it changes on disk.
+    digests = cache("assets")
+    cached = digests.get(("digest", key))
     if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
         return cached[2]
     digest = hashlib.sha256(Path(key).read_bytes()).hexdigest()[:12]
-    _DIGESTS[key] = (stat.st_mtime_ns, stat.st_size, digest)
+    digests[("digest", key)] = (stat.st_mtime_ns, stat.st_size, digest)
     return digest
 
 
@@ -45,37 +47,32 @@ def asset_hash(filename: str) -> str | None:
     return file_digest(path) if path is not None else None
 
 
-# (static folder, filename) -> URL. Every page asks for the same few URLs; outside debug mode the files
-# only change with a deploy (a restart), so each is worked out once per process.
-_URLS: dict[tuple[str, str], str] = {}
-
-
 def asset_url(filename: str) -> str:
     """The URL of a static file with its content hash, safe to cache for a year."""
-    key = (current_app.static_folder, filename)
-    url = _URLS.get(key)
+    # Every page asks for the same few URLs; outside debug mode the files only change with a deploy (a
+    # restart), so each is worked out once per process and mount point.
+    key = ("url", current_app.static_folder, request.script_root, filename)
+    urls = cache("assets")
+    url = urls.get(key)
     if url is None or current_app.debug:
         digest = asset_hash(filename)
         url = url_for("static", filename=filename, **({"v": digest} if digest else {}))
-        if digest and request.script_root == "":
-            _URLS[key] = url
+        if digest:
+            urls[key] = url
     return url
-
-
-# static folder -> version. Like the URLs above: worked out once per process outside debug mode, because
-# walking and hashing the whole folder on every request for /sw.js costs more than the rest of it.
-_VERSIONS: dict[str, str] = {}
 
 
 def static_version() -> str:
     """One hash over every static file: changes when any CSS, JS or icon changes."""
-    folder = current_app.static_folder
-    version = _VERSIONS.get(folder)
+    # Worked out once per process outside debug mode: walking and hashing the whole folder on every
+    # request for /sw.js costs more than the rest of it.
+    versions, folder = cache("assets"), current_app.static_folder
+    version = versions.get(("version", folder))
     if version is None or current_app.debug:
         root = Path(folder)
         parts = [f"{path.relative_to(root).as_posix()}:{file_digest(path)}"
                  for path in sorted(root.rglob("*")) if path.is_file()]
-        version = _VERSIONS[folder] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+        version = versions[("version", folder)] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
     return version
 
 

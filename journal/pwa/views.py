@@ -22,8 +22,9 @@ THEME_COLOR = "#2f6f62"  # --accent in static/css/app.css
 BACKGROUND_COLOR = "#f6f5f1"  # --bg in static/css/app.css
 DESCRIPTION = ("A private check-in journal for living with chronic illness: log how you feel in a few taps, "
                "share only what you choose with peers and clinicians.")
-# The app shell the service worker keeps (with the two offline pages).
-PRECACHE = ("css/app.css", "js/app.js", "js/offline.js", "js/install.js", "icons/icon-32.png",
+# The app shell the service worker keeps (with the two offline pages). history.css is the calendar's and
+# the summary form's own: kept here so a second visit to them fetches no CSS either.
+PRECACHE = ("css/app.css", "css/history.css", "js/app.js", "js/offline.js", "js/install.js", "icons/icon-32.png",
             "icons/icon-192.png")
 SW_SOURCE = "js/sw.js"
 

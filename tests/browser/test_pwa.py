@@ -382,3 +382,26 @@ def test_install_button_and_add_to_home_screen_instructions(browser, live_server
         assert page.locator("#pj-install").count() == 0, "“Not now” is remembered"
     finally:
         iphone.close()
+
+
+def test_the_install_card_shows_once_a_session_and_never_beside_crisis_lines(browser, live_server):
+    iphone = browser.new_context(base_url=live_server, user_agent=IPHONE, viewport={"width": 390, "height": 844},
+                                 is_mobile=True, has_touch=True)
+    try:
+        page = iphone.new_page()
+        for path in ("/help", "/offline"):
+            page.goto(path)
+            assert page.locator("#pj-install").count() == 0, f"{path}: someone reading crisis lines"
+        page.goto("/login")
+        assert page.locator("#pj-install").count() == 1, "offered once"
+        page.goto("/register")
+        assert page.locator("#pj-install").count() == 0, "and not again in the same session"
+    finally:
+        iphone.close()
+    again = browser.new_context(base_url=live_server, user_agent=IPHONE, is_mobile=True, has_touch=True)
+    try:
+        page = again.new_page()
+        page.goto("/register")
+        assert page.locator("#pj-install").count() == 1, "a new session may offer it again"
+    finally:
+        again.close()

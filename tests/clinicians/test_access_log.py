@@ -84,3 +84,16 @@ def test_access_lines_read_as_sentences():
     assert describe(row, "Pacific/Auckland") == "Dr Rivera viewed 1 entry from 5 March 2026, on 13 March 2026"
     row = _row("dashboard", 0, None, None, on)
     assert describe(row, "UTC") == "Dr Rivera viewed your dashboard (no entries in the period shown), on 12 March 2026"
+
+
+def test_a_note_refused_on_the_entry_page_still_logs_the_look(app, members):
+    """The error page shows the decrypted entry again: that is a look like any other."""
+    member = members.make()
+    doc = make_clinician(members)
+    entry = make_checkin(member, mood=2, note="CANARY pain diary", audience={"clinicians": True})
+    grant_id = connect(member, doc)
+    url = f"/clinician/patients/{grant_id}/entries/{entry['id']}"
+    response = doc.post(url, {"body": "x" * 5000})
+    assert response.status_code == 400 and "CANARY pain diary" in response.get_data(as_text=True)
+    log = member.api("GET", "/api/v1/sharing/access-log").get_json()["items"]
+    assert [(row["action"], row["entry_count"]) for row in log] == [("entry", 1)]

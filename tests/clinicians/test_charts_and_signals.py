@@ -6,8 +6,9 @@ import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from journal import series
+from journal.charts import Period, line_chart, strip_chart
 from journal.clinicians import trends
-from journal.clinicians.charts import Period, line_chart, strip_chart
 from journal.entries.services import CheckinView, SymptomReading
 
 TODAY = date(2026, 3, 12)
@@ -31,7 +32,7 @@ def view(day: date, hour: int = 9, minute: int = 0, mood=3, pain=None, symptoms=
 def test_every_checkin_is_a_point_even_several_a_day():
     views = [view(TODAY, 8, mood=1), view(TODAY, 8, mood=1), view(TODAY, 13, mood=5), view(TODAY, 22, mood=3),
              view(TODAY - timedelta(days=3), 9, mood=2)]
-    mood = next(s for s in trends.chart_series(views) if s.key == "mood")
+    mood = next(s for s in series.chart_series(views) if s.key == "mood")
     assert [p.value for p in mood.points] == [2, 1, 1, 5, 3]  # time order, nothing merged or averaged
     svg = str(line_chart(mood, Period(TODAY - timedelta(days=6), TODAY), "c"))
     assert svg.count('<circle class="pt"') == 5
@@ -44,7 +45,7 @@ def test_every_checkin_is_a_point_even_several_a_day():
 def test_a_90_day_chart_keeps_hundreds_of_points_and_breaks_lines_at_gaps():
     views = [view(TODAY - timedelta(days=d), h, mood=1 + (d + h) % 5) for d in range(0, 90) if d not in
              range(40, 50) for h in (8, 14, 20)]
-    mood = trends.chart_series(views)[0]
+    mood = series.chart_series(views)[0]
     svg = str(line_chart(mood, Period(TODAY - timedelta(days=89), TODAY), "c"))
     assert svg.count('<circle class="pt"') == len(views) == 240
     assert svg.count("<polyline") == 2  # the ten-day gap is not bridged
@@ -54,7 +55,7 @@ def test_medications_and_tags_over_time_plot_every_occurrence():
     views = [view(TODAY, 8, meds=[("Sertraline", "50 mg")], tags=["Poor sleep"]),
              view(TODAY, 20, meds=[("Sertraline", "50 mg")]),
              view(TODAY - timedelta(days=1), meds=[("Sertraline", "100 mg")])]
-    tracks = trends.item_tracks(views)
+    tracks = series.item_tracks(views)
     assert [(t.name, len(t.times), t.days) for t in tracks] == [("Sertraline", 3, 2), ("Poor sleep", 1, 1)]
     assert tracks[0].dose_text == "100 mg ×1, 50 mg ×2"
     svg = str(strip_chart(tracks, Period(TODAY - timedelta(days=6), TODAY), "s", "Medications and tags"))
@@ -64,8 +65,8 @@ def test_medications_and_tags_over_time_plot_every_occurrence():
 def test_chart_text_is_escaped():
     views = [view(TODAY, symptoms=[2])]
     views[0].symptoms[0].name = "<script>alert(1)</script>"
-    series = trends.chart_series(views)[-1]
-    svg = str(line_chart(series, Period(TODAY, TODAY), "x"))
+    symptom = series.chart_series(views)[-1]
+    svg = str(line_chart(symptom, Period(TODAY, TODAY), "x"))
     assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
@@ -112,7 +113,7 @@ def test_severe_symptom_signal_counts_days_not_checkins():
 def test_since_last_visit_summary():
     views = (_days(10, 20, mood=4, meds=[("Sertraline", "50 mg")])
              + _days(0, 10, mood=2, symptoms=[3], meds=[("Sertraline", "100 mg"), ("Melatonin", "")]))
-    summary = trends.summarize(views, TODAY - timedelta(days=9), TODAY)
+    summary = series.summarize(views, TODAY - timedelta(days=9), TODAY)
     assert summary.count == 10 and summary.days_with_checkins == 10
     mood = summary.measures[0]
     assert (mood.count, mood.mean, mood.before_mean) == (10, 2, 4)

@@ -43,7 +43,7 @@ def test_clinician_csv_holds_every_checkin_in_scope_with_its_values(app, members
     response = doc.get(f"/clinician/patients/{grant_id}/export.csv")
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset named once
     table = _csv(response)
     assert len(table) == 3
     assert "private entry" not in response.get_data(as_text=True)
@@ -112,7 +112,9 @@ def test_fhir_bundle_validates_against_r4b_and_names_only_the_given_name(app, me
 def test_member_exports_the_whole_journal_three_ways(app, members):
     member = members.make(display_name="Sunflower")
     _journal(member)
-    table = _csv(member.get("/sharing/clinicians/export.csv"))
+    own = member.get("/sharing/clinicians/export.csv")
+    assert own.headers["Content-Type"] == "text/csv; charset=utf-8"
+    table = _csv(own)
     assert len(table) == 4
     assert {r["shared_with_clinicians"] for r in table} == {"yes", "no"}
     assert "private entry" in {r["note"] for r in table}

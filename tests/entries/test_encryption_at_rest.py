@@ -92,9 +92,7 @@ def test_tampered_entries_never_cause_a_500(app, member):
         row = db.session.get(Symptom, _uuid(symptom))
         row.name_ct = b"\x01garbage"
         db.session.commit()
-    from journal.entries import tracking
-
-    tracking._CATALOGS.clear()  # a worker starting afresh, as it would read the tampered row after a restart
+    app.extensions["journal.caches"]["catalogs"].clear()  # a worker starting afresh, after a restart
     for path in ("/timeline", f"/entries/{entry['id']}", "/checkin", "/track", f"/entries/{entry['id']}/edit"):
         assert member.get(path).status_code in (200, 302), path
     assert member.api("GET", "/api/v1/checkins").status_code == 200

@@ -49,10 +49,11 @@ class Device:
     private_key: ec.EllipticCurvePrivateKey = field(repr=False)
     auth: bytes = field(repr=False)
     script: deque = field(default_factory=deque)  # answers to give, in order; then 201
+    host: str = "127.0.0.1"  # "localhost" gives a device a push-service origin of its own
 
     @property
     def endpoint(self) -> str:
-        return f"{self.service.origin}/push/{self.token}"
+        return f"http://{self.host}:{self.service.port}/push/{self.token}"
 
     @property
     def p256dh(self) -> str:
@@ -122,9 +123,10 @@ class FakePushService:
         self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.close()
 
-    def new_device(self, private_key: ec.EllipticCurvePrivateKey | None = None, auth: bytes | None = None) -> Device:
+    def new_device(self, private_key: ec.EllipticCurvePrivateKey | None = None, auth: bytes | None = None,
+                   host: str = "127.0.0.1") -> Device:
         device = Device(self, secrets.token_urlsafe(16), private_key or ec.generate_private_key(ec.SECP256R1()),
-                        auth or os.urandom(16))
+                        auth or os.urandom(16), host=host)
         with self.lock:
             self.devices[device.token] = device
         return device

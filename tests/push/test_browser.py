@@ -56,7 +56,7 @@ def test_turning_on_reminders_in_the_browser(browser, live_server, live_app, pus
             page.click("[data-push-enable]")
         assert posted.value.status == 201
         page.wait_for_load_state("load")
-        page.wait_for_selector("text=Notifications are on for this device.")
+        page.wait_for_selector("text=Reminders will arrive on this device.")
         stub = page.evaluate("JSON.parse(sessionStorage.getItem('pj-push-stub'))")
         assert stub["userVisibleOnly"] is True
         assert stub["subscribed"] == crypto.vapid_public_key(live_app.config["VAPID_PRIVATE_KEY"])
@@ -71,5 +71,63 @@ def test_turning_on_reminders_in_the_browser(browser, live_server, live_app, pus
         run_worker(live_app)
         [received] = device.delivered
         assert received.json["notification"]["body"] == "Notifications work on this device."
+    finally:
+        context.close()
+
+
+# What "Turn on reminders" ends with when it cannot succeed: a clear outcome within seconds, never a hang.
+OUTCOME_STUBS = {
+    "denied": ("Notification.requestPermission = () => Promise.resolve('denied');",
+               "Notifications are blocked for Peer Journal in this browser"),
+    "dismissed": ("Notification.requestPermission = () => Promise.resolve('default');",
+                  "You closed the question without choosing"),
+    # A service worker that never becomes ready (getRegistration finds none, `ready` never settles).
+    "no service worker": ("Notification.requestPermission = () => Promise.resolve('granted');"
+                          "navigator.serviceWorker.register = () => new Promise(() => {});"
+                          "navigator.serviceWorker.getRegistration = () => Promise.resolve(undefined);"
+                          "Object.defineProperty(navigator.serviceWorker, 'ready',"
+                          " {get: () => new Promise(() => {})});",
+                          "has not finished installing Peer Journal's offline helper"),
+    "push service out of reach": ("Notification.requestPermission = () => Promise.resolve('granted');"
+                                  "PushManager.prototype.getSubscription = () => Promise.resolve(null);"
+                                  "PushManager.prototype.subscribe = () => Promise.reject("
+                                  "new DOMException('Registration failed - push service error', 'AbortError'));",
+                                  "could not reach its notification service"),
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("case", list(OUTCOME_STUBS))
+def test_turning_on_reminders_always_ends_with_a_clear_outcome(browser, live_server, live_app, case):  # noqa: F811
+    stub, outcome = OUTCOME_STUBS[case]
+    context = browser.new_context(base_url=live_server)
+    context.set_default_timeout(10_000)
+    try:
+        context.add_init_script(stub)
+        page, _ = sign_in(context, live_app)
+        page.goto("/reminders")
+        page.click("[data-push-enable]")
+        status = page.locator("[data-push-status]")
+        status.filter(has_text=outcome).wait_for(timeout=12_000)  # the slowest step gives up after 8 s
+        assert page.locator("[data-push-enable]").is_enabled()  # and the member can try again
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("stub, outcome", [
+    ("delete window.PushManager;", "this browser cannot show notifications from websites"),
+    ("delete window.PushManager; Object.defineProperty(navigator, 'userAgent', {get: () => "
+     "'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile Safari'});",
+     "On iPhone and iPad, notifications work once Peer Journal is on your Home Screen"),
+])
+def test_a_device_that_cannot_get_reminders_says_so_and_why(browser, live_server, live_app, stub, outcome):  # noqa: F811
+    context = browser.new_context(base_url=live_server)
+    try:
+        context.add_init_script(stub)
+        page, _ = sign_in(context, live_app)
+        page.goto("/reminders")
+        page.locator("[data-push-status]").filter(has_text=outcome).wait_for(timeout=5_000)
+        assert page.locator("[data-push-enable]").is_hidden()
     finally:
         context.close()

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from journal import crypto
 from journal.entries.models import Checkin
 from journal.entries.timekeeping import local_to_utc
 from journal.extensions import db, utcnow
@@ -273,6 +274,79 @@ def test_a_crashed_workers_jobs_are_retried_after_the_lease(app, members, push_s
     assert job.attempts == 2 and len(device.delivered) == 1
 
 
+@pytest.fixture
+def poisoned_signing(monkeypatch):
+    """VAPID signing throws for one push-service origin (http://localhost:…), as it did for one
+    subscription an outside probe registered; every other origin signs as usual."""
+    from py_vapid import Vapid
+
+    sign = Vapid.sign
+
+    def sign_or_throw(self, claims, *args, **kwargs):
+        if "localhost" in claims["aud"]:
+            raise ValueError("this key cannot sign for that audience")
+        return sign(self, claims, *args, **kwargs)
+
+    monkeypatch.setattr(Vapid, "sign", sign_or_throw)
+
+
+def _test_push_to(members, push_service, host="127.0.0.1"):
+    client = members.make()
+    device = push_service.new_device(host=host)
+    subscribe(client, device)
+    assert client.api("POST", "/api/v1/push/test").status_code == 202
+    return device
+
+
+def test_a_message_that_cannot_be_signed_fails_alone_and_every_other_goes_out_once(app, members, push_service,
+                                                                                  poisoned_signing):
+    healthy = [_test_push_to(members, push_service) for _ in range(3)]
+    _test_push_to(members, push_service, host="localhost")
+    assert run_worker(app) == {"sent": 3, "failed": 1}
+    # Rounds later (every lease run out) nothing is sent again.
+    for minutes in (3, 6, 9):
+        assert run_worker(app, now=utcnow() + timedelta(minutes=minutes)) == {}
+    assert [len(device.received) for device in healthy] == [1, 1, 1]
+    assert sorted(job.status for job in jobs(app)) == ["failed", "sent", "sent", "sent"]
+    assert "signing failed" in next(job.outcome for job in jobs(app) if job.status == "failed")
+
+
+def test_a_job_that_cannot_be_prepared_fails_alone(app, members, push_service, monkeypatch):
+    healthy = [_test_push_to(members, push_service) for _ in range(2)]
+    poisoned = _test_push_to(members, push_service)
+    payload = services.payload
+
+    def payload_or_throw(row, **kwargs):
+        if row.sub_id == poisoned_id:
+            raise KeyError("a row this code did not expect")
+        return payload(row, **kwargs)
+
+    with app.app_context():
+        poisoned_id = db.session.scalar(select(PushSubscription.id).where(
+            PushSubscription.endpoint_hash == crypto.hash_token(poisoned.endpoint)))
+    monkeypatch.setattr(services, "payload", payload_or_throw)
+    assert run_worker(app) == {"sent": 2, "failed": 1}
+    assert [len(device.received) for device in healthy] == [1, 1] and poisoned.received == []
+
+
+def test_what_was_sent_is_recorded_before_anything_else_can_fail(app, members, push_service, monkeypatch):
+    healthy = [_test_push_to(members, push_service) for _ in range(2)]
+    refused = _test_push_to(members, push_service)
+    refused.answer(500)
+
+    def broken_judge(*args, **kwargs):
+        raise RuntimeError("recording failed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(outbox, "judge", broken_judge)
+        with pytest.raises(RuntimeError):
+            run_worker(app)
+    # The failed job's lease runs out and it is tried again; the two sent ones are not.
+    assert run_worker(app, now=utcnow() + timedelta(minutes=3)) == {"sent": 1}
+    assert [len(device.received) for device in healthy] == [1, 1]
+    assert [r.answered for r in refused.received] == [500, 201]
+
+
 def test_devices_on_an_old_vapid_key_are_not_sent_to(app, members, push_service):
     member, device = setup_member(members, push_service)
     member.api("POST", "/api/v1/push/test")
@@ -342,8 +416,12 @@ def test_a_checkin_between_enqueue_and_send_cancels_the_reminder(app, members, p
 
 
 def test_quiet_hours_hold_reminders_and_delay_events(app, members, push_service):
-    member, device = setup_member(members, push_service, tz="Europe/Berlin", times=("23:00",),
-                                  quiet_hours={"start": "22:00", "end": "07:00"})
+    member, device = setup_member(members, push_service, tz="Europe/Berlin", times=("23:00",))
+    # Saved before times inside quiet hours were refused (tests/push/test_pages.py): never sent.
+    with app.app_context():
+        db.session.execute(update(ReminderSettings).values(quiet_start=nudges.parse_time("22:00"),
+                                                           quiet_end=nudges.parse_time("07:00")))
+        db.session.commit()
     due_from(app, member.user_id, day(0))
     assert run_worker(app, now=local_to_utc(D, time(23, 1), "Europe/Berlin")) == {}
     assert [(n.status, n.reason) for n in notes(app)] == [("skipped", "quiet_hours")]

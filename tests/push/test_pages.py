@@ -81,3 +81,42 @@ def test_clinicians_see_devices_but_no_reminder_schedule(app, members):
         assert clinician.post(url, form).status_code == 302
     with app.app_context():
         assert db.session.get(ReminderSettings, clinician.user_id) is None
+
+
+def test_a_reminder_time_inside_quiet_hours_is_refused_with_the_reason(app, member):
+    response = member.post("/reminders", {**FORM, "time3": "23:00"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "23:00 is inside your quiet hours (22:00–07:00), so no reminder would come then" in html
+    assert re.search(r'<input[^>]*aria-invalid="true"[^>]*name="time3"|<input[^>]*name="time3"[^>]*aria-invalid="true"',
+                     html), "the error sits on the third time"
+    api = member.api("PUT", "/api/v1/reminders", json={"times": ["06:30"], "quiet_hours": {"start": "22:00",
+                                                                                           "end": "07:00"}})
+    assert api.status_code == 422 and "06:30 is inside your quiet hours" in api.get_json()["error"]["fields"]["times"]
+    # Moving the quiet hours over a saved time is refused the same way; nothing was half-saved.
+    assert member.api("PUT", "/api/v1/reminders", json={"times": ["20:00"]}).status_code == 200
+    moved = member.api("PUT", "/api/v1/reminders", json={"quiet_hours": {"start": "19:00", "end": "07:00"}})
+    assert moved.status_code == 422
+    assert member.api("GET", "/api/v1/reminders").get_json()["quiet_hours"] is None
+
+
+def test_the_page_says_when_no_device_will_get_the_next_reminder(app, members, push_service):
+    member = members.make()
+    assert member.post("/reminders", FORM).status_code == 302
+    html = member.get("/reminders").get_data(as_text=True)
+    assert "Next reminder:" in html and "no device is set up to get it" in html
+    subscribe(member, push_service.new_device())
+    html = member.get("/reminders").get_data(as_text=True)
+    assert "on 1 device (listed below)" in html and "no device is set up" not in html
+
+
+def test_a_time_saved_inside_quiet_hours_earlier_is_named_and_never_promised(app, member):
+    from journal.push import nudges
+
+    assert member.api("PUT", "/api/v1/reminders", json={"times": ["23:00"], "timezone": "UTC"}).status_code == 200
+    with app.app_context():  # saved before such times were refused
+        settings = db.session.get(ReminderSettings, member.user_id)
+        settings.quiet_start, settings.quiet_end = nudges.parse_time("22:00"), nudges.parse_time("07:00")
+        db.session.commit()
+    html = member.get("/reminders").get_data(as_text=True)
+    assert "23:00 is inside your quiet hours" in html and "Next reminder:" not in html

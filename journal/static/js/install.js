@@ -49,10 +49,26 @@
     return node;
   }
 
+  // Someone reading crisis lines is not offered an app; the help and offline pages say so with
+  // data-no-install, and any page that shows the crisis banner counts too.
+  function calmPage() {
+    return document.body.hasAttribute("data-no-install") || document.querySelector(".crisis-banner") !== null;
+  }
+
+  // At most once a browser session: the card shows on the first page view that may offer it, not again.
+  var SHOWN = "pj-install-shown";
+  var shownOnThisView = false;
+  function shownThisSession() {
+    if (shownOnThisView) return false;  // the same card, filled again on this page
+    try { return sessionStorage.getItem(SHOWN) !== null; } catch (e) { return false; }
+  }
+
   // The offer's card at the end of the page's <main>, titled; null when it should not show.
   function card(title) {
     var main = document.getElementById("main");
-    if (isStandalone() || dismissedRecently() || !main) return null;
+    if (isStandalone() || dismissedRecently() || !main || calmPage() || shownThisSession()) return null;
+    shownOnThisView = true;
+    try { sessionStorage.setItem(SHOWN, "1"); } catch (e) { /* storage disabled */ }
     var node = document.getElementById("pj-install");
     if (node) {
       node.textContent = "";

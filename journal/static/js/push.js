@@ -21,13 +21,32 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
+  // Every step of turning reminders on is bounded: a browser that never answers (no service worker, a
+  // push service out of reach, a permission prompt it never showed) ends in a message, not a spinner.
+  var STEP_MS = 8000;
+  var PERMISSION_MS = 20000;
+
+  function within(promise, ms, reason) {
+    return new Promise(function (resolve, reject) {
+      var timer = setTimeout(function () { reject(new Error(reason)); }, ms);
+      Promise.resolve(promise).then(function (value) { clearTimeout(timer); resolve(value); },
+                                    function (error) { clearTimeout(timer); reject(error); });
+    });
+  }
+
   function send(method, url, body) {
     return fetch(url, {
       method: method, credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
       body: body === undefined ? undefined : JSON.stringify(body),
     }).then(function (response) {
-      if (!response.ok && response.status !== 204) throw new Error("HTTP " + response.status);
+      if (!response.ok && response.status !== 204) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          var error = new Error("refused");
+          error.detail = (answer.error && answer.error.message) || ("HTTP " + response.status);
+          throw error;
+        });
+      }
       return response.status === 204 ? null : response.json();
     });
   }
@@ -74,24 +93,39 @@
     });
   }
 
-  var BLOCKED = "Notifications are blocked for this site. You can allow them in your browser's site settings.";
+  var ON = "Reminders will arrive on this device. Notifications are on here.";
+  var BLOCKED = "Notifications are blocked for Peer Journal in this browser, so reminders cannot arrive here. "
+    + "To allow them, open this site's settings (tap the icon beside the address; on Android also "
+    + "Settings → Apps → your browser → Notifications), allow notifications, then reload this page.";
+  var OUTCOMES = {
+    denied: BLOCKED,
+    dismissed: "You closed the question without choosing. Reminders will not arrive here until you say yes: "
+      + "tap the button again whenever you like.",
+    "no-answer": "Your browser did not ask or did not answer. Look for a bell icon in the address bar, or "
+      + "allow notifications in this site's settings, then tap the button again.",
+    "no-worker": "This browser has not finished installing Peer Journal's offline helper, which notifications "
+      + "need. Reload the page and tap the button again.",
+    "no-push-service": "Your browser could not reach its notification service. Check your connection and "
+      + "tap the button again.",
+    offline: "The server could not be reached to register this device. Check your connection and try again.",
+  };
 
   function showOn() {
-    say("Notifications are on for this device.");
+    say(ON);
     enableButton.hidden = true;
     disableButton.hidden = false;
   }
 
   function showOff(text) {
-    say(text || "Notifications are off for this device.");
+    say(text || "Reminders will not arrive on this device: they are not turned on here.");
     enableButton.hidden = false;
     disableButton.hidden = true;
   }
 
   function registration() {
-    return navigator.serviceWorker.getRegistration("/").then(function (found) {
+    return within(navigator.serviceWorker.getRegistration("/").then(function (found) {
       return found || navigator.serviceWorker.ready;
-    });
+    }), STEP_MS, "no-worker");
   }
 
   function turnOn() {
@@ -99,26 +133,34 @@
     say("Asking your browser for permission…");
     // requestPermission must be called straight from the tap (Safari requires the user gesture).
     var asked = Notification.requestPermission();
-    Promise.resolve(asked).then(function (permission) {
+    within(asked, PERMISSION_MS, "no-answer").then(function (permission) {
       if (permission !== "granted") {
         throw new Error(permission === "denied" ? "denied" : "dismissed");
       }
+      say("Setting up notifications on this device…");
       return registration();
     }).then(function (reg) {
-      return reg.pushManager.getSubscription().then(function (existing) {
+      return within(reg.pushManager.getSubscription().then(function (existing) {
         return currentSubscription(reg, existing);
-      });
-    }).then(register).then(recordZone).then(function () {
+      }), STEP_MS, "no-push-service");
+    }).then(function (subscription) {
+      return within(register(subscription), STEP_MS, "offline");
+    }).then(recordZone).then(function () {
       showOn();
       window.location.reload();  // the device list and next reminder come from the server
     }).catch(function (error) {
       enableButton.disabled = false;
-      if (error && error.message === "denied") {
+      var reason = error && error.message;
+      if (reason === "refused") {
+        showOff("The server did not accept this device: " + error.detail);
+      } else if (error && error.name === "NotAllowedError") {
         showOff(BLOCKED);
-      } else if (error && error.message === "dismissed") {
-        showOff("No problem. Tap the button again whenever you like.");
+      } else if (error && (error.name === "AbortError" || error.name === "NotSupportedError")) {
+        showOff(OUTCOMES["no-push-service"]);
+      } else if (error instanceof TypeError && reason !== "no-worker") {
+        showOff(OUTCOMES.offline);  // fetch() could not reach the server
       } else {
-        showOff("Notifications could not be turned on just now. Please try again in a moment.");
+        showOff(OUTCOMES[reason] || "Notifications could not be turned on just now. Please try again in a moment.");
       }
     });
   }
@@ -160,9 +202,9 @@
 
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
     var ios = /iPhone|iPad|iPod/.test(navigator.userAgent) && !window.navigator.standalone;
-    say(ios ? "On iPhone and iPad, notifications work once Peer Journal is on your Home Screen: tap Share, then "
-              + "“Add to Home Screen”, and open it from there."
-            : "This browser cannot show notifications from websites.");
+    say(ios ? "Reminders cannot arrive here yet. On iPhone and iPad, notifications work once Peer Journal is on "
+              + "your Home Screen: tap Share, then “Add to Home Screen”, and open it from there."
+            : "Reminders cannot arrive on this device: this browser cannot show notifications from websites.");
     return;
   }
   enableButton.addEventListener("click", turnOn);
@@ -176,12 +218,15 @@
   if (Notification.permission !== "granted") return;
   // Already allowed: make sure this device's subscription is current and known to the server (it may
   // have been made under an old VAPID key, or for another account on this browser).
+  say("Checking whether reminders arrive on this device…");
   registration().then(function (reg) {
-    return reg.pushManager.getSubscription().then(function (subscription) {
+    return within(reg.pushManager.getSubscription().then(function (subscription) {
       return subscription ? currentSubscription(reg, subscription) : null;
-    });
+    }), STEP_MS, "no-push-service");
   }).then(function (subscription) {
-    if (!subscription) return null;
-    return register(subscription).then(showOn);
-  }).catch(function () { /* offline: the buttons still work later */ });
+    if (!subscription) return showOff();
+    return within(register(subscription), STEP_MS, "offline").then(showOn);
+  }).catch(function (error) {
+    showOff(OUTCOMES[error && error.message] || "Could not check this device just now: reminders may not arrive here.");
+  });
 })();

@@ -3,6 +3,9 @@
 No binning, no daily means: three check-ins on one day are three points on that day. Lines join points
 in time order and break across gaps of more than three days, so a line never suggests data that was
 not recorded. Each chart has a title and description; the page pairs it with a table of every value.
+
+Feature-neutral, on the kernel floor: the member's own charts and a clinician's dashboard and reports
+draw with the same functions (templates: `_macros/charts.html`).
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from markupsafe import Markup, escape
 
-from journal.clinicians.trends import ItemTrack, Series
+from journal.series import ItemTrack, Series
 
 WIDTH = 400
 LEFT, RIGHT, TOP, BOTTOM = 30, 10, 10, 24
@@ -29,6 +32,11 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+
+def last_days(today: date, days: int) -> Period:
+    """The `days` days that end with `today`."""
+    return Period(today - timedelta(days=days - 1), today)
 
 
 def _x(at: datetime, period: Period) -> float:
