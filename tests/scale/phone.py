@@ -108,27 +108,34 @@ class Phone:
             headers["Idempotency-Key"] = key
         return self.send(method, path, body=body, headers=headers)
 
-    def check_in(self, payload: dict, *, deadline: float) -> Sent:
-        """Send one check-in until the server acknowledges it (201), retrying with the same key."""
-        key, attempts, pause = str(uuid.uuid4()), 0, 0.05
+    def post_until_answered(self, payload: dict, key: str, *, deadline: float) -> tuple[Answer, int]:
+        """POST a check-in with this key until the server gives an answer the offline queue would keep
+        (anything but a lost connection, a 5xx, 429 or 409); with the number of attempts."""
+        attempts, pause = 0, 0.05
         while True:
             attempts += 1
             try:
                 answer = self.api("POST", "/api/v1/checkins", payload, key=key)
             except (OSError, http.client.HTTPException):
                 answer = None
-            if answer is not None and answer.status == 201:
-                return Sent(key, payload, answer.json["id"], attempts, time.monotonic())
             if answer is not None and answer.status not in RETRIED:
-                raise AssertionError(f"{self.name}: check-in refused with {answer.status}: {answer.text[:300]}")
+                return answer, attempts
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.name}: no acknowledgement after {attempts} attempts")
+                raise TimeoutError(f"{self.name}: no answer after {attempts} attempts")
             time.sleep(pause)
             pause = min(pause * 2, 1.0)
 
-    def resend(self, sent: Sent) -> Answer:
+    def check_in(self, payload: dict, *, deadline: float) -> Sent:
+        """Send one check-in until the server acknowledges it (201), retrying with the same key."""
+        key = str(uuid.uuid4())
+        answer, attempts = self.post_until_answered(payload, key, deadline=deadline)
+        if answer.status != 201:
+            raise AssertionError(f"{self.name}: check-in refused with {answer.status}: {answer.text[:300]}")
+        return Sent(key, payload, answer.json["id"], attempts, time.monotonic())
+
+    def resend(self, sent: Sent, *, deadline: float) -> Answer:
         """The same request again, as when the first answer was lost on the way back to the phone."""
-        return self.api("POST", "/api/v1/checkins", sent.body, key=sent.key)
+        return self.post_until_answered(sent.body, sent.key, deadline=deadline)[0]
 
     def failures(self, since: float = 0.0) -> list:
         """Requests since `since` answered with anything but success or a redirect, or not answered at all."""
