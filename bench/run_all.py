@@ -1,6 +1,7 @@
 """Run every benchmark in turn (`make bench`): each prints its own figures and saves them in bench/results/.
 
     load.py         timeline and check-in creation under gunicorn, against a hello-world baseline (needs wrk)
+    mixed.py        1,000 members' mix of reads, check-ins and replies on SQLite and PostgreSQL, against hello (wrk)
     inprocess.py    the same pages called straight into the app: its own share of their time
     page_weight.py  the check-in page's first-load bytes and the repeat visit, in Chromium
     push_fanout.py  10,000 due nudges to a local push sink, against a sequential pywebpush loop
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("load.py", "inprocess.py", "page_weight.py", "push_fanout.py", "matching.py")
+SCRIPTS = ("load.py", "mixed.py", "inprocess.py", "page_weight.py", "push_fanout.py", "matching.py")
 
 
 def main() -> int:

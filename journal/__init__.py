@@ -12,6 +12,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from journal import config
 
     config.load(app, test_config)
+    if app.config["PROXY_HOPS"]:
+        # The client's address (rate limits) and scheme (Secure cookies, HSTS) as the proxy saw them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from journal import caches, crypto, database, fragments, security, urls
     from journal.extensions import csrf, db, limiter, login_manager, migrate

@@ -54,6 +54,9 @@ DEFAULTS = {
     "VAPID_SUBJECT": "mailto:support@peerjournal.app",
     "PUBLIC_ORIGIN": None,
     "BENCH_ROUTES": False,
+    # Behind a reverse proxy (TLS termination): how many proxies append X-Forwarded-For/-Proto. 0 trusts no
+    # such header (a client could forge them); N trusts the last N values, which the N proxies wrote.
+    "PROXY_HOPS": 0,
     # Told to members on /privacy: how long this deployment keeps database backups, and whom to write to.
     "BACKUP_RETENTION_DAYS": 30,
     "PRIVACY_CONTACT": None,
@@ -108,6 +111,7 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "JOURNAL_PUBLIC_ORIGIN": ("PUBLIC_ORIGIN", str),
     "JOURNAL_BENCH_ROUTES": ("BENCH_ROUTES", lambda v: v == "1"),
+    "JOURNAL_PROXY_HOPS": ("PROXY_HOPS", int),
     "JOURNAL_BACKUP_RETENTION_DAYS": ("BACKUP_RETENTION_DAYS", int),
     "JOURNAL_PRIVACY_CONTACT": ("PRIVACY_CONTACT", str),
     "JOURNAL_PUSH_BATCH_SIZE": ("PUSH_BATCH_SIZE", int),

@@ -35,10 +35,11 @@ def timeline_rows(entries: Iterable[CheckinView], show_url: str) -> Markup:
     """One <article> per check-in: time, mood and a link, then a line each for measures, symptoms, tags
     and medications, and the note's opening (each line only when there is something to say)."""
     show_url = escape(show_url)
-    return Markup("".join(_row(entry, show_url) for entry in entries))  # noqa: S704 - built escaped, above
+    return Markup("".join(entry_row(entry, show_url) for entry in entries))  # noqa: S704 - built escaped, above
 
 
-def _row(entry: CheckinView, show_url: str) -> str:
+def entry_row(entry: CheckinView, show_url: str) -> str:
+    """One check-in's row, its link `show_url` + its id (`show_url` already escaped); the peer feed uses it too."""
     local = entry.local
     head = (f'\n<article class="entry"><header><time datetime="{entry.occurred_at.isoformat()}">'
             f"{local.hour:02d}:{local.minute:02d}</time>")

@@ -11,7 +11,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from journal import crypto
@@ -38,24 +38,34 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 20
 
 
+def _peer_may_see_statement():
+    owner_profile, viewer_profile, owner = aliased(PeerProfile), aliased(PeerProfile), aliased(User)
+    low, high, owner_id = bindparam("low"), bindparam("high"), bindparam("owner_id")
+    return select(exists().where(
+        PeerConnection.user_low == low, PeerConnection.user_high == high, PeerConnection.status == "accepted",
+        exists().where(owner_profile.user_id == owner_id, owner_profile.enabled),
+        exists().where(viewer_profile.user_id == bindparam("viewer_id"), viewer_profile.enabled),
+        exists().where(owner.id == owner_id, owner.role == "member"),
+        ~exists().where(or_((PeerBlock.blocker_id == low) & (PeerBlock.blocked_id == high),
+                            (PeerBlock.blocker_id == high) & (PeerBlock.blocked_id == low))),
+        ~exists().where(HiddenEntry.checkin_id == bindparam("checkin_id")),
+        ~exists().where(Suspension.user_id == owner_id,
+                        or_(Suspension.until.is_(None), Suspension.until > bindparam("now"))),
+    ))
+
+
+# Built once: every peer entry page, reply and reaction asks, and building it (three aliased tables) cost
+# two hundred times more than running it (bench/mixed.py).
+_PEER_MAY_SEE = _peer_may_see_statement()
+
+
 def peer_may_see(viewer_id: int, checkin: Checkin) -> bool:
     """One query: connected, both taking part, no block either way, not hidden by a moderator, author
     not suspended. (The caller has checked that the entry is shared with peers.)"""
     low, high = connections.pair(viewer_id, checkin.owner_id)
-    owner_profile, viewer_profile = aliased(PeerProfile), aliased(PeerProfile)
-    owner = aliased(User)
-    now = utcnow()
-    return bool(db.session.scalar(select(exists().where(
-        PeerConnection.user_low == low, PeerConnection.user_high == high, PeerConnection.status == "accepted",
-        exists().where(owner_profile.user_id == checkin.owner_id, owner_profile.enabled),
-        exists().where(viewer_profile.user_id == viewer_id, viewer_profile.enabled),
-        exists().where(owner.id == checkin.owner_id, owner.role == "member"),
-        ~exists().where(or_((PeerBlock.blocker_id == low) & (PeerBlock.blocked_id == high),
-                            (PeerBlock.blocker_id == high) & (PeerBlock.blocked_id == low))),
-        ~exists().where(HiddenEntry.checkin_id == checkin.id),
-        ~exists().where(Suspension.user_id == checkin.owner_id,
-                        or_(Suspension.until.is_(None), Suspension.until > now)),
-    ))))
+    return bool(db.session.connection().execute(_PEER_MAY_SEE, {
+        "low": low, "high": high, "owner_id": checkin.owner_id, "viewer_id": viewer_id, "checkin_id": checkin.id,
+        "now": utcnow()}).scalar())
 
 
 @entry_access_rule
@@ -103,13 +113,22 @@ def _authors(owner_ids: set[int]) -> dict[int, _Author]:
             for user, profile in rows}
 
 
-def _view(checkin: Checkin, key: crypto.DataKey, relation: str, hide_note: bool) -> entries.CheckinView:
-    """Decrypt a check-in (once), leaving out what a peer may not see: with the note kept private, no note,
-    tags or medications. The names it shows are put in by _name_items."""
+def _view(checkin, key: crypto.DataKey, relation: str, hide_note: bool) -> entries.CheckinView:
+    """Decrypt a check-in (a Checkin or a row of VIEW_COLUMNS) once, leaving out what a peer may not see:
+    with the note kept private, no note, tags or medications. The names it shows are put in by _name_items."""
     view = entries.view_of(checkin, key, tracking.EMPTY_CATALOG)
     if relation == "peer" and hide_note:
         view.note, view.tags, view.medications = "", [], []
     return view
+
+
+def _names_statement(model):
+    return select(model.id, model.owner_id, model.name_ct, model.archived).where(
+        model.id.in_(bindparam("ids", expanding=True)), model.owner_id.in_(bindparam("owners", expanding=True)))
+
+
+_NAMES = tuple((model.TABLE, group, _names_statement(model))
+               for model, group in ((Symptom, "symptoms"), (Tag, "tags"), (Medication, "medications")))
 
 
 def _name_items(views: list[entries.CheckinView], keys: dict[int, crypto.DataKey]) -> None:
@@ -120,14 +139,15 @@ def _name_items(views: list[entries.CheckinView], keys: dict[int, crypto.DataKey
     if not wanted:
         return
     groups: dict[int, dict[str, list]] = defaultdict(lambda: {"symptoms": [], "tags": [], "medications": []})
-    for model, group in ((Symptom, "symptoms"), (Tag, "tags"), (Medication, "medications")):
-        for row in db.session.scalars(select(model).where(model.id.in_(wanted), model.owner_id.in_(keys))):
+    connection, params = db.session.connection(), {"ids": list(wanted), "owners": list(keys)}
+    for table, group, statement in _NAMES:
+        for row_id, owner_id, name_ct, archived in connection.execute(statement, params):
             try:
-                name = keys[row.owner_id].decrypt_text(row.name_ct, table=f"{row.TABLE}.name_ct", row_id=row.id)
+                name = keys[owner_id].decrypt_text(name_ct, table=f"{table}.name_ct", row_id=row_id)
             except crypto.DecryptionError:
-                log.warning("could not decrypt %s %s", row.TABLE, row.id)
+                log.warning("could not decrypt %s %s", table, row_id)
                 name = "(unreadable)"
-            groups[row.owner_id][group].append(tracking.CatalogItem(row.id, name, row.archived))
+            groups[owner_id][group].append(tracking.CatalogItem(row_id, name, archived))
     catalogs = {owner: tracking.Catalog(**g) for owner, g in groups.items()}
     for view in views:
         name = catalogs.get(view.owner_id, tracking.EMPTY_CATALOG).name
@@ -137,25 +157,35 @@ def _name_items(views: list[entries.CheckinView], keys: dict[int, crypto.DataKey
         view.medications = [(m, name(m), dose) for m, _, dose in view.medications]
 
 
+def _support_statements():
+    ids, blocked = bindparam("ids", expanding=True), connections.blocked_ids_query(bindparam("viewer_id"))
+    return (
+        select(PeerReaction.checkin_id, PeerReaction.kind, func.count())
+        .where(PeerReaction.checkin_id.in_(ids), PeerReaction.user_id.not_in(blocked))
+        .group_by(PeerReaction.checkin_id, PeerReaction.kind),
+        select(PeerReaction.checkin_id, PeerReaction.kind).where(
+            PeerReaction.checkin_id.in_(ids), PeerReaction.user_id == bindparam("viewer_id")),
+        select(PeerComment.checkin_id, func.count()).where(
+            PeerComment.checkin_id.in_(ids), PeerComment.hidden_at.is_(None), PeerComment.author_id.not_in(blocked))
+        .group_by(PeerComment.checkin_id),
+    )
+
+
+_REACTION_COUNTS, _MY_REACTIONS, _COMMENT_COUNTS = _support_statements()
+
+
 def _support(viewer_id: int, items: list[PeerEntry]) -> None:
     """Fill reaction counts, my reactions and comment counts for a page of entries (3 queries)."""
     ids = [item.entry.id for item in items]
     if not ids:
         return
     by_id = {item.entry.id: item for item in items}
-    blocked = connections.blocked_ids_query(viewer_id)
-    for checkin_id, kind, count in db.session.execute(
-            select(PeerReaction.checkin_id, PeerReaction.kind, func.count())
-            .where(PeerReaction.checkin_id.in_(ids), PeerReaction.user_id.not_in(blocked))
-            .group_by(PeerReaction.checkin_id, PeerReaction.kind)):
+    connection, params = db.session.connection(), {"ids": ids, "viewer_id": viewer_id}
+    for checkin_id, kind, count in connection.execute(_REACTION_COUNTS, params):
         by_id[checkin_id].reactions[kind] = count
-    for checkin_id, kind in db.session.execute(select(PeerReaction.checkin_id, PeerReaction.kind).where(
-            PeerReaction.checkin_id.in_(ids), PeerReaction.user_id == viewer_id)):
+    for checkin_id, kind in connection.execute(_MY_REACTIONS, params):
         by_id[checkin_id].mine.add(kind)
-    for checkin_id, count in db.session.execute(
-            select(PeerComment.checkin_id, func.count()).where(
-                PeerComment.checkin_id.in_(ids), PeerComment.hidden_at.is_(None),
-                PeerComment.author_id.not_in(blocked)).group_by(PeerComment.checkin_id)):
+    for checkin_id, count in connection.execute(_COMMENT_COUNTS, params):
         by_id[checkin_id].comment_count = count
 
 
@@ -182,21 +212,32 @@ class FeedPage:
     next_cursor: str | None
 
 
-def feed(viewer: User, cursor: str | None = None, limit: int = PAGE_SIZE) -> FeedPage:
-    """Entries my connections shared with peers, newest first, keyset-paginated (ValueError: bad cursor)."""
-    now = utcnow()
-    query = (
-        select(Checkin)
+def _feed_statement():
+    viewer_id = bindparam("viewer_id")
+    return (
+        select(*entries.VIEW_COLUMNS)
         .join(PeerProfile, PeerProfile.user_id == Checkin.owner_id)
         .join(User, User.id == Checkin.owner_id)
-        .where(Checkin.owner_id.in_(connections.connected_ids_query(viewer.id)), Checkin.share_peers,
+        .where(Checkin.owner_id.in_(connections.connected_ids_query(viewer_id)), Checkin.share_peers,
                PeerProfile.enabled, User.role == "member",
-               Checkin.owner_id.not_in(connections.blocked_ids_query(viewer.id)),
-               Checkin.owner_id.not_in(connections.suspended_ids_query(now)),
+               Checkin.owner_id.not_in(connections.blocked_ids_query(viewer_id)),
+               Checkin.owner_id.not_in(connections.suspended_ids_query(bindparam("now"))),
                ~exists().where(HiddenEntry.checkin_id == Checkin.id))
     )
-    rows, next_cursor = entries.split_page(
-        db.session.scalars(entries.page_query(entries.older_than(query, cursor), limit)).all(), limit)
+
+
+# Built once, with the first page (the one opened most) complete: building the statement cost more than
+# running it (bench/mixed.py).
+_FEED = _feed_statement()
+_FEED_FIRST_PAGE = _FEED.order_by(*entries.NEWEST_FIRST).limit(bindparam("limit"))
+
+
+def feed(viewer: User, cursor: str | None = None, limit: int = PAGE_SIZE) -> FeedPage:
+    """Entries my connections shared with peers, newest first, keyset-paginated (ValueError: bad cursor)."""
+    statement = _FEED_FIRST_PAGE if not cursor else entries.older_than(_FEED, cursor).order_by(
+        *entries.NEWEST_FIRST).limit(bindparam("limit"))
+    rows, next_cursor = entries.split_page(db.session.connection().execute(
+        statement, {"viewer_id": viewer.id, "now": utcnow(), "limit": limit + 1}).all(), limit)
     authors = _authors({row.owner_id for row in rows})
     items = [PeerEntry(_view(row, authors[row.owner_id].key, "peer", row.hide_note_from_peers),
                        authors[row.owner_id].card, "peer", row.hide_note_from_peers) for row in rows]

@@ -9,7 +9,7 @@ from journal import database
 from journal.auth.models import User
 from journal.extensions import db, utcnow
 from journal.forms import ActionForm
-from journal.peers import bp, connections, limits, moderation, notifications, profiles, sharing, suggestions
+from journal.peers import bp, connections, limits, moderation, notifications, profiles, rows, sharing, suggestions
 from journal.peers.conditions import CONDITION_GROUPS, CONDITIONS, REACTIONS
 from journal.peers.errors import PeerError
 from journal.peers.forms import ProfileForm
@@ -50,7 +50,7 @@ def feed():
         page = sharing.feed(current_user, cursor=request.args.get("before"))
     except ValueError:
         return redirect(url_for("peers.feed"))
-    return render_peers("peers/feed.html", profile=profile, page=page)
+    return render_peers("peers/feed.html", profile=profile, page=page, rows=rows.feed_rows)
 
 
 # --- My profile ------------------------------------------------------------------------------------

@@ -184,6 +184,43 @@ def test_the_feed_runs_the_same_queries_for_one_author_or_many(app, peers, membe
         shares(other, name)
     page = peer.get("/peers/").get_data(as_text=True)
     assert all(f"{name} symptom" in page for name in ("First", "Second", "Third"))
-    assert all(f"<li>{name} tag</li>" in page for name in ("First", "Second", "Third"))
+    assert all(f"#{name} tag" in page for name in ("First", "Second", "Third"))
     three_authors = statements_of(app, peer, "/peers/")
     assert len(three_authors) == len(one_author), "\n".join(three_authors)
+
+
+def test_the_feeds_reaction_buttons_work_as_rendered_and_repeat_no_element_id(peers):
+    author, peer = peers
+    entry = share(author, mood=4)
+    share(author, mood=2)
+    page = peer.get("/peers/").get_data(as_text=True)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in set(ids) if ids.count(i) > 1)
+    # Post the first reaction form of this entry exactly as the page has it: its own fields, no others.
+    form = re.search(rf'<form method="post" action="(/peers/entries/{entry}/react)"[^>]*>(.*?)</form>', page, re.S)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
+    assert set(fields) == {"csrf_token", "kind", "next"}
+    response = peer.post(form.group(1), fields, csrf=False)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"#entry-{entry}")
+    item = next(i for i in peer.api("GET", "/api/v1/peers/feed").get_json()["items"] if i["id"] == entry)
+    mine = [r for r in item["reactions"] if r["mine"]]
+    assert [(r["kind"], r["count"]) for r in mine] == [(fields["kind"], 1)], item
+    # The button now takes the reaction back, and says it is pressed.
+    page = peer.get("/peers/").get_data(as_text=True)
+    form = re.search(rf'action="/peers/entries/{entry}/react"[^>]*>((?:(?!</form>).)*name="kind" value="'
+                     rf'{fields["kind"]}".*?)</form>', page, re.S).group(1)
+    assert 'name="undo" value="1"' in form and 'aria-pressed="true"' in form and '<span class="count">1</span>' in form
+
+
+def test_the_feed_escapes_what_members_typed(members):
+    author = members.make(display_name='Robin & "Co"')  # names may not hold < or >
+    peer = members.make(display_name="Sam Peer")
+    opt_in(author)
+    opt_in(peer)
+    connect(author, peer)
+    tag = add_item(author, "tags", "<i>tagged</i>")
+    share(author, note="<script>alert(1)</script> & more", tags=[tag])
+    page = peer.get("/peers/").get_data(as_text=True)
+    assert "<script>alert" not in page and "<i>tagged" not in page and 'Robin & "Co"' not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "Robin &amp; &#34;Co&#34;" in page and "#&lt;i&gt;tagged&lt;/i&gt;" in page
