@@ -1,8 +1,10 @@
 """App-level error handling: JSON `{"error": {code, message, fields}}` under /api, a friendly page otherwise."""
+import contextlib
+
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from journal.extensions import db
@@ -76,6 +78,20 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return api_error(409, "conflict", message)
         return _page(409, message)
+
+    @app.errorhandler(OperationalError)
+    def database_unreachable(error: OperationalError):
+        # The database is restarting or out of reach (a failover, a full disk): nothing was written, and the
+        # same request will work again shortly. Phones' offline queues retry a 503 after Retry-After.
+        with contextlib.suppress(Exception):  # the connection may be gone; nothing left to undo
+            db.session.rollback()
+        app.logger.warning("database unreachable on %s %s: %s", request.method, request.url_rule,
+                           type(error.orig).__name__)
+        message = "The journal is briefly out of reach, and what you sent was not saved. Please try again in a moment."
+        response, status = api_error(503, "unavailable", message) if _wants_json() else _page(503, message)
+        response = make_response(response, status)
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

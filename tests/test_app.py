@@ -194,3 +194,25 @@ def test_untouched_fields_are_not_marked_invalid_and_carry_no_none_attributes(cl
         assert '="None"' not in html, path
     refused = client.post("/login", {"email": "nobody@example.org", "password": "wrong password here"})
     assert refused.get_data(as_text=True).count('aria-invalid="true"') == 1  # only the field with the error
+
+
+def test_an_unreachable_database_is_a_503_to_retry_not_a_500(tmp_path):
+    """A PostgreSQL restart or failover: nothing was saved, and the same request works again shortly."""
+    from sqlalchemy import text
+
+    from journal.extensions import db
+
+    app = create_app(app_config(tmp_path, f"sqlite:///{tmp_path / 'missing' / 'dir' / 'db.sqlite3'}"))
+
+    def reads():
+        db.session.execute(text("SELECT 1"))
+        return {}
+
+    app.add_url_rule("/api/v1/test-reads-the-database", "api_reads", reads)
+    app.add_url_rule("/test-reads-the-database", "page_reads", reads)
+    client = app.test_client()
+    api = client.get("/api/v1/test-reads-the-database")
+    assert api.status_code == 503 and api.headers["Retry-After"] == "5"
+    assert api.get_json()["error"]["code"] == "unavailable"
+    page = client.get("/test-reads-the-database")
+    assert page.status_code == 503 and "briefly out of reach" in page.get_data(as_text=True)
