@@ -9,7 +9,7 @@ import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from journal.entries import scales, timekeeping
@@ -90,7 +90,11 @@ def _occurred_at(raw: Any, errors: dict, now: datetime) -> datetime | None:
     if value.tzinfo is None:
         errors["occurred_at"] = "Include a UTC offset, e.g. 2026-03-08T09:30:00Z."
         return None
-    value = value.astimezone(UTC)
+    try:
+        value = timekeeping.to_utc(value)
+    except ValueError:  # 0001-01-01T00:00+14:00 is before the first instant a datetime can hold
+        errors["occurred_at"] = "That date is out of range."
+        return None
     if value > now + _FUTURE_SLACK:
         errors["occurred_at"] = "A check-in cannot be in the future."
         return None
