@@ -3,8 +3,8 @@
 `json_body` is the one door JSON comes in by, so it refuses here, once for every endpoint, what no
 feature could store or the API document does not allow:
 
-- text that cannot be UTF-8 (a lone UTF-16 surrogate such as `"\\ud800"`, legal as a JSON escape), which
-  would otherwise fail deep inside encryption or the database driver;
+- text no column can hold (journal/storable.py): a lone UTF-16 surrogate such as `"\\ud800"` (legal as a
+  JSON escape) or NUL, which would otherwise fail deep inside encryption or the database driver;
 - numbers a float cannot hold (`1e400` parses as infinity), and the JavaScript words NaN and Infinity,
   which Python's parser accepts although they are not JSON;
 - bodies nested deeper than any request needs (10,000 levels overflow the parser's stack);
@@ -18,16 +18,19 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import date, datetime
 from functools import cache
 
 from flask import request
 
+from journal import storable
 from journal.errors import api_error
 
 MAX_DEPTH = 32  # the deepest documented body is 4 levels; this is generous and keeps every walk shallow
 MAX_FIELD_ERRORS = 20  # a body with 10,000 bad items gets a readable answer, not 10,000 messages
-UNSTORABLE_TEXT = "This text holds a character that cannot be stored (an unpaired surrogate); please retype it."
 TOO_LARGE_NUMBER = "That number is too large."
+FORMAT_MESSAGES = {"uuid": "Not a known id.", "date": "A date like 2026-03-08.",
+                   "date-time": "A date and time like 2026-03-08T09:30:00+01:00."}
 TYPE_NAMES = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
               "array": "a list", "object": "an object", "null": "null"}
 
@@ -75,14 +78,6 @@ class _TooDeep(Exception):
     pass
 
 
-def _storable_text(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def field_name(path) -> str:
     """`symptoms[0].severity` from ("symptoms", 0, "severity"): how error `fields` name a place in a body."""
     name = ""
@@ -101,14 +96,14 @@ def _unstorable(body: dict) -> dict[str, str]:
         if len(path) > MAX_DEPTH:
             raise _TooDeep
         if isinstance(value, str):
-            if not _storable_text(value):
-                fields[field_name(path)] = UNSTORABLE_TEXT
+            if not storable.storable(value):
+                fields[field_name(path)] = storable.MESSAGE
         elif isinstance(value, float):
             if not math.isfinite(value):
                 fields[field_name(path)] = TOO_LARGE_NUMBER
         elif isinstance(value, dict):
             for key, item in value.items():
-                if not _storable_text(key):
+                if not storable.storable(key):
                     fields[field_name(path)] = "A field name holds a character that cannot be stored."
                     break
                 stack.append(((*path, key), item))
@@ -118,6 +113,42 @@ def _unstorable(body: dict) -> dict[str, str]:
 
 
 # --- The documented request schema -------------------------------------------------------------------
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+_INSTANT = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2}(?:\.\d+)?)([Zz]|[+-]\d{2}:\d{2})\Z", re.ASCII)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return bool(_DATE.match(value)) and date.fromisoformat(value) is not None
+    except ValueError:
+        return False
+
+
+def _is_instant(value: str) -> bool:
+    """RFC 3339 (what `Date.toISOString()` writes), within what a datetime can hold."""
+    match = _INSTANT.match(value)
+    if not match:
+        return False
+    day, clock, offset = match.groups()
+    try:
+        datetime.fromisoformat(f"{day}T{clock}{'+00:00' if offset in 'Zz' else offset}")
+    except ValueError:
+        return False
+    return True
+
+
+def _format_checker():
+    """The formats the document uses, checked the same way whatever optional packages are installed."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("uuid")(lambda value: not isinstance(value, str) or bool(_UUID.match(value)))
+    checker.checks("date")(lambda value: not isinstance(value, str) or _is_date(value))
+    checker.checks("date-time")(lambda value: not isinstance(value, str) or _is_instant(value))
+    return checker
+
 
 
 def _openapi_path(rule: str) -> str:
@@ -143,7 +174,7 @@ def _validator(rule: str, method: str):
     pointer = "/".join(part.replace("~", "~0").replace("/", "~1")
                        for part in ("paths", _openapi_path(rule), method.lower(), "requestBody", "content",
                                     "application/json", "schema"))
-    return Draft202012Validator({"$ref": f"{uri}#/{pointer}"}, registry=registry)
+    return Draft202012Validator({"$ref": f"{uri}#/{pointer}"}, registry=registry, format_checker=_format_checker())
 
 
 def _schema_problems(body: dict) -> dict[str, str]:
@@ -204,4 +235,6 @@ def _message(kind: str, schema: dict) -> str:
             "Choose a value from the list."
     if kind == "pattern":
         return "Not in the expected format."
+    if kind == "format":
+        return FORMAT_MESSAGES.get(schema["format"], "Not in the expected format.")
     return "Not an accepted value."

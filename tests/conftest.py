@@ -32,6 +32,9 @@ PASSWORD = "a calm river at dawn"
 def pytest_addoption(parser):
     parser.addoption("--clock", metavar="[DATE]TIME@ZONE", default=os.environ.get("PJ_TEST_CLOCK") or None,
                      help="start every test's clock at this instant (see tests/conftest.py)")
+    parser.addoption("--fuzz-examples", metavar="N", type=int, default=int(os.environ.get("PJ_FUZZ_EXAMPLES") or 0)
+                     or None, help="examples per operation and per form for the fuzzers in tests/fuzz/ "
+                                   "(default: the small CI budget; or set PJ_FUZZ_EXAMPLES)")
 
 
 def clock_start(value: str, *, today: date | None = None) -> datetime:
@@ -159,9 +162,10 @@ def config_overrides():
     return {}
 
 
-@pytest.fixture
-def app(tmp_path, database_url, config_overrides):
-    app = create_app(app_config(tmp_path, database_url, **config_overrides))
+@contextmanager
+def empty_app(tmp, database_url: str, **overrides):
+    """An app on an empty database (SQLite tables created, PostgreSQL tables truncated); closed afterwards."""
+    app = create_app(app_config(tmp, database_url, **overrides))
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             db.create_all()
@@ -173,6 +177,12 @@ def app(tmp_path, database_url, config_overrides):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, database_url, config_overrides):
+    with empty_app(tmp_path, database_url, **config_overrides) as app:
+        yield app
 
 
 @contextmanager

@@ -7,14 +7,18 @@ deeper than any parser's stack, and values the OpenAPI document does not allow.
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from sqlalchemy import func, select
 
 from journal.extensions import db
+from tests.conftest import Client, Members, empty_app
+from tests.openapi_check import OpenAPIChecker
 from tests.seed import AUTH, P256DH, seed_world
 
 SURROGATE = '"x\\ud800"'  # JSON text: the string "x" + a lone high surrogate
+NUL = '"x\\u0000"'  # PostgreSQL's text type refuses NUL
 
 # (method, path with {world ids}, JSON body with {V} where the hostile value goes, field named in the answer)
 TEXT_FIELDS = [
@@ -58,9 +62,26 @@ NUMBER_FIELDS = [
 ]
 
 
-@pytest.fixture
-def world(members):
-    return seed_world(members)
+# One app per backend and one world for the whole module: every request here must be refused without
+# changing a row (each test checks), so the tests cannot disturb each other.
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    url = f"sqlite:///{tmp / 'journal.sqlite3'}" if request.param == "sqlite" \
+        else request.getfixturevalue("postgres_tables")
+    with empty_app(tmp, url, RATELIMIT_ENABLED=False) as app:  # a hundred refused replies from one member
+        yield app
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    with app.app_context():
+        from journal.openapi import document
+
+        checker = OpenAPIChecker(document())
+    members = Members(app, lambda: Client(app, checker))
+    members.count = 1000  # emails apart from those the `members` fixture hands out
+    return seed_world(members, everyone=False)
 
 
 def send(world, method: str, path: str, body: str):
@@ -100,9 +121,10 @@ def _concat(body: str, value: str) -> str:
 
 @pytest.mark.parametrize(("method", "path", "body", "field"), TEXT_FIELDS,
                          ids=[f"{m} {p} {f}" for m, p, _, f in TEXT_FIELDS])
-def test_a_lone_surrogate_in_text_is_refused_with_the_field_named(app, world, method, path, body, field):
+@pytest.mark.parametrize("value", [SURROGATE, NUL], ids=["surrogate", "nul"])
+def test_text_no_column_can_hold_is_refused_with_the_field_named(app, world, method, path, body, field, value):
     before = row_counts(app)
-    response = send(world, method, path, _concat(body, SURROGATE))
+    response = send(world, method, path, _concat(body, value))
     error = refused(response, field)
     assert "character" in error["fields"][field]
     assert row_counts(app) == before
@@ -164,6 +186,8 @@ DOCUMENTED_LIMITS = [
     ("POST", "/api/v1/peers/reports", {"kind": "entry", "target_id": "{peer_entry_id}", "reason": 1}, "reason"),
     ("POST", "/api/v1/sharing/clinicians", {"scope": 7}, "scope"),
     ("POST", "/api/v1/sharing/clinicians", {"label": "x" * 81}, "label"),
+    ("POST", "/api/v1/sharing/clinicians", {"range_start": "2024-13-01"}, "range_start"),  # format: date
+    ("POST", "/api/v1/sharing/clinicians", {"ends_on": "20270101"}, "ends_on"),
     ("POST", "/api/v1/push/snooze", {"minutes": "60"}, "minutes"),
     ("PUT", "/api/v1/reminders", {"times": ["08:00"] * 50}, "times"),
 ]
@@ -176,3 +200,68 @@ def test_what_the_document_forbids_is_refused(app, world, method, path, body, fi
     text = json.dumps(body).replace("{checkin_id}", world.checkin_id).replace("{peer_entry_id}", world.peer_entry_id)
     refused(send(world, method, path, text), field)
     assert row_counts(app) == before
+
+
+def test_a_nul_in_a_push_service_host_is_refused(app, world):
+    """The push service's origin is kept in plaintext beside the encrypted endpoint: on PostgreSQL a NUL in
+    the host failed in the driver (500) after passing the allowed-hosts check."""
+    body = ('{"endpoint": "https://x\\u0000.fcm.googleapis.com/fcm/send/a", '
+            '"keys": {"p256dh": "P256DH", "auth": "AUTH"}}')
+    before = row_counts(app)
+    refused(send(world, "POST", "/api/v1/push/subscriptions", body), "endpoint")
+    assert row_counts(app) == before
+
+
+# --- Forms: the same rule for every WTForms form (journal/forms.py) ------------------------------------------
+
+HOSTILE_FORMS = [
+    ("visitor", "/register", {"email": "nul-in-name@example.org", "display_name": "Ri\x00ver",
+                              "password": "a calm river at dawn", "role": "member", "timezone": "UTC"}),
+    ("visitor", "/login", {"email": "a\x00@example.org", "password": "a calm river at dawn"}),
+    ("clinician", "/clinician/profile", {"profession": "G\x00P", "organisation": "Clinic"}),
+    ("clinician", "/clinician/profile", {"profession": "GP", "organisation": "\x00"}),
+    ("member", "/track/symptoms/add", {"symptoms-name": "Head\x00ache"}),
+]
+
+
+@pytest.mark.parametrize(("who", "url", "data"), HOSTILE_FORMS, ids=[f"{u} {i}" for i, (_, u, _) in
+                                                                     enumerate(HOSTILE_FORMS)])
+def test_a_nul_in_a_form_field_re_renders_the_form_with_a_message(app, members, who, url, data):
+    client = members.new_client() if who == "visitor" else members.make(role=who, email=f"{uuid.uuid4()}@x.org")
+    before = row_counts(app)
+    response = client.post(url, data)
+    assert response.status_code in (400, 422), response.status_code
+    assert "cannot be stored" in response.get_data(as_text=True)
+    assert row_counts(app) == before
+
+
+def test_every_form_is_built_on_the_base_that_refuses_unstorable_text(app):
+    from flask_wtf import FlaskForm
+
+    from journal.forms import Form
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [cls for cls in subclasses(FlaskForm) if cls.__module__.startswith("journal.")]
+    assert ours and all(issubclass(cls, Form) for cls in ours), [c for c in ours if not issubclass(c, Form)]
+
+
+# --- Query parameters the document types: present but empty, or not a number, is not "absent" --------------
+
+QUERIES = [
+    ("me", "/api/v1/checkins?tag=", "tag"),
+    ("me", "/api/v1/checkins?symptom=", "symptom"),
+    ("me", "/api/v1/checkins?from=", "from"),
+    ("clinician", "/api/v1/clinician/patients/{grant_id}/checkins?limit=abc", "limit"),
+    ("clinician", "/api/v1/clinician/patients/{grant_id}/checkins?limit=", "limit"),
+    ("clinician", "/api/v1/clinician/patients/{grant_id}/checkins?from=", "from"),
+]
+
+
+@pytest.mark.parametrize(("who", "url", "field"), QUERIES, ids=[u for _, u, _ in QUERIES])
+def test_query_parameters_that_break_the_document_are_400(world, who, url, field):
+    response = getattr(world, who).api("GET", url.format(grant_id=world.grant_id))
+    assert response.status_code == 400 and field in response.get_json()["error"]["fields"], response.get_json()

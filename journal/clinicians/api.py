@@ -55,8 +55,11 @@ def patient_checkins(grant_id):
     patient = patients.patient_or_404(current_user, grant_id)
     errors = {}
     date_from, date_to = (services.parse_day(request.args.get(name), name, errors) for name in ("from", "to"))
-    limit = request.args.get("limit", default=30, type=int)
-    if not 1 <= (limit or 0) <= MAX_PAGE:
+    errors |= {name: "Use a date like 2026-03-12." for name in ("from", "to") if request.args.get(name) == ""}
+    raw_limit = request.args.get("limit", "30")
+    # Not `type=int`: that quietly reads "abc" (or "") as the default instead of refusing it.
+    limit = int(raw_limit) if raw_limit.isascii() and raw_limit.isdigit() else 0
+    if not 1 <= limit <= MAX_PAGE:
         errors["limit"] = f"Between 1 and {MAX_PAGE}."
     if errors:
         return api_error(400, fields=errors)
