@@ -9,9 +9,11 @@ feature could store or the API document does not allow:
   which Python's parser accepts although they are not JSON;
 - bodies nested deeper than any request needs (10,000 levels overflow the parser's stack);
 - anything the operation's request schema in /api/openapi.json forbids: types (no "3" for 3), enums,
-  maxLength, maxItems, minimum/maximum, unknown fields. The document is the contract, and the server
-  keeps it; the features' own validation then checks what a schema cannot (a known symptom id, a date
-  that is not in the future).
+  maxLength, maxItems, minimum/maximum, formats, unknown fields. The document is the contract, and the
+  server keeps it; the features' own validation then checks what a schema cannot (a known symptom id, a
+  date that is not in the future). A property's `x-message` in the document is what its refusal says
+  (the check-in's use the same words as entries/validation.py); otherwise the message is built from
+  the broken keyword, and never repeats the value sent.
 """
 from __future__ import annotations
 
@@ -210,7 +212,7 @@ def _described(error) -> list[tuple[tuple, str]]:
             if sub.schema.get("type") != "null":
                 return _described(sub)
         return [(path, "Not an accepted value.")]
-    return [(path, _message(kind, schema))]
+    return [(path, schema.get("x-message") or _message(kind, schema))]
 
 
 def _message(kind: str, schema: dict) -> str:
