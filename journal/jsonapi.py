@@ -68,6 +68,18 @@ def json_body():
     return body, None
 
 
+def query_int(name: str, default: int, low: int, high: int, errors: dict) -> int:
+    """A whole-number query parameter from `low` to `high` (`default` when absent), written in ASCII digits
+    only: int() alone would also take " 5", "1_0" and "٣". A bad one adds a message to `errors`."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
+        return int(raw)
+    errors[name] = f"A number from {low} to {high}."
+    return default
+
+
 def iso(value):
     """A date, or an instant in UTC written with a Z; None stays None."""
     return None if value is None else value.isoformat().replace("+00:00", "Z")
