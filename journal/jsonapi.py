@@ -101,8 +101,8 @@ def field_name(path) -> str:
 
 
 def _unstorable(body: dict) -> dict[str, str]:
-    """Per-field messages for text that is not valid Unicode and numbers that are not finite (walked
-    without recursion: the parser already took whatever depth it could)."""
+    """Per-field messages for text no column can hold (storable.py) and numbers that are not finite; raises
+    _TooDeep past MAX_DEPTH. Walked without recursion: the parser already took whatever depth it could."""
     fields: dict[str, str] = {}
     stack = [((), body)]
     while stack and len(fields) < MAX_FIELD_ERRORS:

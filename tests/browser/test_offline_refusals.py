@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import sign_in
-from tests.browser.test_pwa import READ_QUEUE, checkins_of, controlled
+from tests.browser.test_pwa import READ_QUEUE, checkins_of, controlled, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +47,7 @@ def test_a_refused_offline_check_in_is_shown_as_not_saved_and_can_be_put_back(me
 
     # Nothing typed is lost: it goes back into the form, to be fixed and saved.
     failed.get_by_role("button", name="Put it back in the form").click()
+    form.locator(".js-offline-error").get_by_text("back in the form").wait_for()  # read from IndexedDB first
     note = page.input_value("#note")
     assert note.startswith("before the dip ") and note.endswith(" after")
     assert form.locator("input[name=mood][value='2']").is_checked()
@@ -93,5 +94,6 @@ def test_the_queue_gives_up_on_server_errors_after_its_tries(browser, live_serve
     page.unroute("**/api/v1/checkins")
     failed.get_by_role("button", name="Try again").click()
     failed.wait_for(state="detached")
-    assert checkins_of(live_app, member.user_id) == 1
+    wait_until(page, lambda: checkins_of(live_app, member.user_id) == 1, what="the check-in tried again")
+    page.locator(".sync-waiting").wait_for(state="detached")
     context.close()
