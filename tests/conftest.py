@@ -60,6 +60,22 @@ def _clock_travel(request):
         yield
 
 
+@contextmanager
+def shared_setup_clock(config):
+    """For data a module-scoped fixture builds before any test's clock starts: under --clock, build it 45
+    seconds before that instant, so the sessions and check-ins made then are in every test's past (a
+    session cookie signed "in the future" is refused) and recent enough that no short test refreshes the
+    session (which would sign it later than the next test's start)."""
+    value = config.getoption("--clock")
+    if not value:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(clock_start(value) - timedelta(seconds=45), tick=True):
+        yield
+
+
 def checkin_time(days_ago: int = 0, hour: int = 10, *, tz: str = "UTC") -> str:
     """An ISO instant `days_ago` local days back at `hour` in `tz`, never later than now: at 00:30 today's
     10:00 is still to come, and a check-in cannot be in the future."""

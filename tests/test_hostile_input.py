@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from journal.extensions import db
-from tests.conftest import Client, Members, empty_app
+from tests.conftest import Client, Members, empty_app, shared_setup_clock
 from tests.openapi_check import OpenAPIChecker
 from tests.seed import AUTH, P256DH, seed_world
 
@@ -74,14 +74,15 @@ def app(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def world(app):
+def world(app, request):
     with app.app_context():
         from journal.openapi import document
 
         checker = OpenAPIChecker(document())
     members = Members(app, lambda: Client(app, checker))
     members.count = 1000  # emails apart from those the `members` fixture hands out
-    return seed_world(members, everyone=False)
+    with shared_setup_clock(request.config):
+        return seed_world(members, everyone=False)
 
 
 def send(world, method: str, path: str, body: str):

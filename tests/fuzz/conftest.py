@@ -5,6 +5,9 @@ Seeding the world takes a dozen members and some fifty requests; doing it once a
 file back before each test keeps every operation's and every form's fuzzing starting from the same
 state at a fraction of the cost.
 
+`make test-clock` leaves the fuzzers out: they probe input, not dates, and the seeded members' session
+cookies cannot follow a clock that starts again at the same instant in every test.
+
 The budget is small and fixed so CI is quick and reproducible (derandomized: the same examples every
 run). Raise it locally with `pytest -m fuzz --fuzz-examples=500` or PJ_FUZZ_EXAMPLES=500.
 """
