@@ -32,6 +32,9 @@ PASSWORD = "a calm river at dawn"
 def pytest_addoption(parser):
     parser.addoption("--clock", metavar="[DATE]TIME@ZONE", default=os.environ.get("PJ_TEST_CLOCK") or None,
                      help="start every test's clock at this instant (see tests/conftest.py)")
+    parser.addoption("--fuzz-examples", metavar="N", type=int, default=int(os.environ.get("PJ_FUZZ_EXAMPLES") or 0)
+                     or None, help="examples per operation and per form for the fuzzers in tests/fuzz/ "
+                                   "(default: the small CI budget; or set PJ_FUZZ_EXAMPLES)")
 
 
 def clock_start(value: str, *, today: date | None = None) -> datetime:
@@ -54,6 +57,22 @@ def _clock_travel(request):
     import time_machine
 
     with time_machine.travel(clock_start(value), tick=True):
+        yield
+
+
+@contextmanager
+def shared_setup_clock(config):
+    """For data a module-scoped fixture builds before any test's clock starts: under --clock, build it 45
+    seconds before that instant, so the sessions and check-ins made then are in every test's past (a
+    session cookie signed "in the future" is refused) and recent enough that no short test refreshes the
+    session (which would sign it later than the next test's start)."""
+    value = config.getoption("--clock")
+    if not value:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(clock_start(value) - timedelta(seconds=45), tick=True):
         yield
 
 
@@ -159,9 +178,10 @@ def config_overrides():
     return {}
 
 
-@pytest.fixture
-def app(tmp_path, database_url, config_overrides):
-    app = create_app(app_config(tmp_path, database_url, **config_overrides))
+@contextmanager
+def empty_app(tmp, database_url: str, **overrides):
+    """An app on an empty database (SQLite tables created, PostgreSQL tables truncated); closed afterwards."""
+    app = create_app(app_config(tmp, database_url, **overrides))
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             db.create_all()
@@ -173,6 +193,12 @@ def app(tmp_path, database_url, config_overrides):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, database_url, config_overrides):
+    with empty_app(tmp_path, database_url, **config_overrides) as app:
+        yield app
 
 
 @contextmanager

@@ -1,11 +1,11 @@
 """Account forms."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 
 from journal.auth.services import PASSWORD_MAX, password_problem
 from journal.entries import timekeeping
+from journal.forms import Form
 
 
 def _acceptable_password(form, field):
@@ -19,7 +19,7 @@ def _valid_timezone(form, field):
         field.data = "UTC"  # a browser sent something odd: fall back rather than fail the sign-up
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False),
                                             Length(max=254)],
                        description="Only for signing in. Peers never see it.")
@@ -37,18 +37,18 @@ class RegisterForm(FlaskForm):
     timezone = HiddenField(default="UTC", validators=[_valid_timezone])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField("New password", validators=[DataRequired(), _acceptable_password],
                                  description="Changing it signs you out on your other devices.")
 
 
-class TimezoneForm(FlaskForm):
+class TimezoneForm(Form):
     timezone = SelectField("Time zone", validators=[DataRequired()],
                            description="Your check-ins are shown on your local day in this zone.")
 
@@ -57,7 +57,7 @@ class TimezoneForm(FlaskForm):
         self.timezone.choices = list(timekeeping.zone_names())
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField("Your password", validators=[DataRequired()])
     confirm = BooleanField("I understand my journal will be erased and cannot be recovered",
                            validators=[DataRequired(message="Tick the box to confirm.")])

@@ -13,7 +13,7 @@ from journal.entries.api import checkin_json
 from journal.entries.validation import ValidationError
 from journal.errors import api_error
 from journal.extensions import db, utcnow
-from journal.jsonapi import iso, json_body
+from journal.jsonapi import iso, json_body, query_int
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
 bp = Blueprint("clinicians_api", __name__)
@@ -55,9 +55,9 @@ def patient_checkins(grant_id):
     patient = patients.patient_or_404(current_user, grant_id)
     errors = {}
     date_from, date_to = (services.parse_day(request.args.get(name), name, errors) for name in ("from", "to"))
-    limit = request.args.get("limit", default=30, type=int)
-    if not 1 <= (limit or 0) <= MAX_PAGE:
-        errors["limit"] = f"Between 1 and {MAX_PAGE}."
+    errors |= {name: "Use a date like 2026-03-12." for name in ("from", "to") if request.args.get(name) == ""}
+    # Not `type=int`: that quietly reads "abc" (or "") as the default instead of refusing it.
+    limit = query_int("limit", 30, 1, MAX_PAGE, errors)
     if errors:
         return api_error(400, fields=errors)
     try:

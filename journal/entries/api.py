@@ -13,7 +13,7 @@ from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError, parse_checkin
 from journal.errors import api_error
 from journal.extensions import db, utcnow
-from journal.jsonapi import iso, json_body
+from journal.jsonapi import iso, json_body, query_int
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
 bp = Blueprint("entries_api", __name__)
@@ -82,13 +82,7 @@ def _idempotency_key() -> tuple[str | None, object]:
 def list_checkins():
     args = request.args
     errors = {}
-    try:
-        limit = int(args.get("limit", services.PAGE_SIZE))
-        if not 1 <= limit <= MAX_PAGE:
-            raise ValueError
-    except ValueError:
-        errors["limit"] = f"A number from 1 to {MAX_PAGE}."
-        limit = services.PAGE_SIZE
+    limit = query_int("limit", services.PAGE_SIZE, 1, MAX_PAGE, errors)
     filters, filter_errors = services.TimelineFilters.from_query(args)
     errors.update(filter_errors)
     if errors:

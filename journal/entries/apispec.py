@@ -1,6 +1,6 @@
 """OpenAPI 3.1 description of the journal API (paths and schemas), merged by journal/openapi.py."""
 from journal.apidoc import errors, json_response, nullable, ref
-from journal.entries import scales
+from journal.entries import scales, validation
 
 ID = {"type": "string", "format": "uuid"}
 
@@ -11,6 +11,12 @@ AUDIENCE = {
     "properties": {"peers": {"type": "boolean"}, "clinicians": {"type": "boolean"},
                    "hide_note_from_peers": {"type": "boolean"}},
 }
+
+
+def _scale(scale: scales.Scale) -> dict:
+    return {"type": "integer", "minimum": scale.low, "maximum": scale.high,
+            "x-message": validation.scale_message(scale)}
+
 
 SCHEMAS = {
     "Checkin": {
@@ -56,26 +62,34 @@ SCHEMAS = {
     "CheckinInput": {
         "type": "object",
         "description": "Scales: mood 1–5 (awful … great), energy 1–5 (drained … full), pain and symptom "
-                       "severity 0–4 (none, mild, moderate, severe, very severe). Only mood is required.",
+                       "severity 0–4 (none, mild, moderate, severe, very severe). Only mood is required. "
+                       "`x-message` is what a refusal of that field says.",
         "required": ["mood"],
         "additionalProperties": False,
         "properties": {
-            "occurred_at": {"type": "string", "format": "date-time",
+            "occurred_at": {"type": "string", "format": "date-time", "x-message": validation.INSTANT_MESSAGE,
                             "description": "With a UTC offset; defaults to now. Not in the future."},
-            "timezone": {"type": "string", "description": "IANA zone; defaults to the member's."},
-            "mood": {"type": "integer", "minimum": 1, "maximum": 5},
-            "energy": nullable({"type": "integer", "minimum": 1, "maximum": 5}),
-            "pain": nullable({"type": "integer", "minimum": 0, "maximum": 4}),
-            "sleep_hours": nullable({"type": "number", "minimum": 0, "maximum": 24}),
+            "timezone": {"type": "string", "description": "IANA zone; defaults to the member's.",
+                         "x-message": validation.ZONE_MESSAGE},
+            "mood": _scale(scales.MOOD),
+            "energy": nullable(_scale(scales.ENERGY)),
+            "pain": nullable(_scale(scales.PAIN)),
+            "sleep_hours": nullable({"type": "number", "minimum": 0, "maximum": scales.SLEEP_MAX,
+                                     "x-message": validation.SLEEP_MESSAGE}),
             "symptoms": {"type": "array", "maxItems": scales.SYMPTOMS_MAX, "items": {
                 "type": "object", "required": ["id", "severity"],
-                "properties": {"id": ID, "severity": {"type": "integer", "minimum": 0, "maximum": 4}}}},
-            "tags": {"type": "array", "maxItems": scales.TAGS_MAX, "items": ID},
+                "properties": {"id": ID, "severity": _scale(scales.SEVERITY)}},
+                "x-message": f"A list of up to {scales.SYMPTOMS_MAX} symptoms with severities."},
+            "tags": {"type": "array", "maxItems": scales.TAGS_MAX, "items": ID,
+                     "x-message": f"A list of up to {scales.TAGS_MAX} tag ids."},
             "medications": {"type": "array", "maxItems": scales.MEDICATIONS_MAX, "items": {
                 "type": "object", "required": ["id"],
-                "properties": {"id": ID, "dose": {"type": "string", "maxLength": scales.DOSE_MAX}}}},
-            "note": {"type": "string", "maxLength": scales.NOTE_MAX},
-            "audience": AUDIENCE,
+                "properties": {"id": ID, "dose": {"type": "string", "maxLength": scales.DOSE_MAX,
+                                                  "x-message": f"A dose of up to {scales.DOSE_MAX} characters."}}},
+                "x-message": f"A list of up to {scales.MEDICATIONS_MAX} medications."},
+            "note": {"type": "string", "maxLength": scales.NOTE_MAX,
+                     "x-message": f"Notes can be up to {scales.NOTE_MAX:,} characters."},
+            "audience": {**AUDIENCE, "x-message": validation.AUDIENCE_MESSAGE},
         },
     },
     "CheckinPage": {

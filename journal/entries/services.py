@@ -309,13 +309,13 @@ class TimelineFilters:
         The page ignores invalid ones; the API refuses them."""
         filters, errors = cls(), {}
         for name, attr in (("tag", "tag_id"), ("symptom", "symptom_id")):
-            if args.get(name):
+            if name in args:  # present but empty is not an id either
                 try:
                     setattr(filters, attr, uuid.UUID(args[name]))
                 except ValueError:
                     errors[name] = "Not an id."
         for name, attr in (("from", "date_from"), ("to", "date_to")):
-            if args.get(name):
+            if name in args:
                 try:
                     setattr(filters, attr, date.fromisoformat(args[name]))
                 except ValueError:

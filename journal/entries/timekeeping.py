@@ -40,10 +40,20 @@ def local_to_utc(day: date, at: time, tz_name: str) -> datetime:
 
     A time skipped by a DST jump (02:30 on a spring-forward night) moves forward by the gap, as a
     clock on the wall would; a repeated time (the autumn fold) means its first occurrence.
+    A wall-clock time whose UTC instant falls outside the years 1–9999 (0001-01-01 00:00 at UTC+14)
+    raises ValueError, as any other impossible date does.
     """
     # PEP 495: fold=0 reads a skipped time with the offset from before the jump (so 02:30 becomes
     # 03:30 after the jump) and a repeated time as its first occurrence.
-    return datetime.combine(day, at, tzinfo=zone(tz_name)).replace(fold=0).astimezone(UTC)
+    return to_utc(datetime.combine(day, at, tzinfo=zone(tz_name)).replace(fold=0))
+
+
+def to_utc(instant: datetime) -> datetime:
+    """An aware datetime in UTC; ValueError (not OverflowError) when that leaves the years 1–9999."""
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("that instant is out of range") from exc
 
 
 def local_datetime(instant: datetime, tz_name: str) -> datetime:

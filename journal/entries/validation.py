@@ -9,7 +9,7 @@ import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from journal.entries import scales, timekeeping
@@ -21,6 +21,18 @@ CHECKIN_FIELDS = frozenset(
      "note", "audience"}
 )
 AUDIENCE_FIELDS = ("peers", "clinicians", "hide_note_from_peers")
+
+
+# Messages the API document repeats for its schema checks (x-message in entries/apispec.py), so a check-in
+# refused by either says the same thing.
+SLEEP_MESSAGE = f"Hours of sleep from 0 to {scales.SLEEP_MAX}."
+ZONE_MESSAGE = "Use an IANA time zone such as Europe/Berlin."
+INSTANT_MESSAGE = "Give a date and time like 2026-03-08T09:30:00+01:00."
+AUDIENCE_MESSAGE = "An object with true/false for peers, clinicians and hide_note_from_peers."
+
+
+def scale_message(scale: scales.Scale) -> str:
+    return f"Choose a {scale.name} from {scale.low} to {scale.high}."
 
 
 class ValidationError(Exception):
@@ -61,10 +73,10 @@ def _scale_value(raw: Any, scale: scales.Scale, errors: dict, key: str, required
         if isinstance(raw, float) and raw != value:
             raise ValueError
     except (TypeError, ValueError):
-        errors[key] = f"Choose a {scale.name} from {scale.low} to {scale.high}."
+        errors[key] = scale_message(scale)
         return None
     if not scale.low <= value <= scale.high:
-        errors[key] = f"Choose a {scale.name} from {scale.low} to {scale.high}."
+        errors[key] = scale_message(scale)
         return None
     return value
 
@@ -80,17 +92,21 @@ def _occurred_at(raw: Any, errors: dict, now: datetime) -> datetime | None:
     if raw is None or raw == "":
         return now
     if not isinstance(raw, str):
-        errors["occurred_at"] = "Give a date and time like 2026-03-08T09:30:00+01:00."
+        errors["occurred_at"] = INSTANT_MESSAGE
         return None
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        errors["occurred_at"] = "Give a date and time like 2026-03-08T09:30:00+01:00."
+        errors["occurred_at"] = INSTANT_MESSAGE
         return None
     if value.tzinfo is None:
         errors["occurred_at"] = "Include a UTC offset, e.g. 2026-03-08T09:30:00Z."
         return None
-    value = value.astimezone(UTC)
+    try:
+        value = timekeeping.to_utc(value)
+    except ValueError:  # 0001-01-01T00:00+14:00 is before the first instant a datetime can hold
+        errors["occurred_at"] = "That date is out of range."
+        return None
     if value > now + _FUTURE_SLACK:
         errors["occurred_at"] = "A check-in cannot be in the future."
         return None
@@ -111,7 +127,7 @@ def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetim
 
     tz_name = raw.get("timezone") or default_timezone
     if not isinstance(tz_name, str) or not timekeeping.is_zone(tz_name):
-        errors["timezone"] = "Use an IANA time zone such as Europe/Berlin."
+        errors["timezone"] = ZONE_MESSAGE
         tz_name = "UTC"
 
     occurred_at = _occurred_at(raw.get("occurred_at"), errors, now)
@@ -130,7 +146,7 @@ def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetim
                 raise ValueError
             sleep_hours = round(sleep_hours * 4) / 4  # quarter hours are precise enough
         except (TypeError, ValueError):
-            errors["sleep_hours"] = f"Hours of sleep from 0 to {scales.SLEEP_MAX}."
+            errors["sleep_hours"] = SLEEP_MESSAGE
             sleep_hours = None
 
     symptoms: dict[uuid.UUID, int] = {}
@@ -186,7 +202,7 @@ def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetim
     audience = raw.get("audience") or {}
     if not isinstance(audience, Mapping) or set(audience) - set(AUDIENCE_FIELDS) or \
             not all(isinstance(v, bool) for v in audience.values()):
-        errors["audience"] = "An object with true/false for peers, clinicians and hide_note_from_peers."
+        errors["audience"] = AUDIENCE_MESSAGE
         audience = {}
 
     if errors:

@@ -51,7 +51,7 @@ SCHEMAS = {
                            "items": {"enum": [c.key for c in CONDITIONS]}},
             "other_condition": {"type": "string", "maxLength": profiles.OTHER_MAX},
             "topics": {"type": "array", "maxItems": profiles.TOPICS_MAX, "items": {"enum": [t.key for t in TOPICS]}},
-            "languages": {"type": "array", "items": {"enum": list(LANGUAGES)}},
+            "languages": {"type": "array", "maxItems": len(LANGUAGES), "items": {"enum": list(LANGUAGES)}},
             "bio": {"type": "string", "maxLength": profiles.BIO_MAX},
             "avatar_colour": {"enum": list(AVATAR_COLOURS)}, "nudges_enabled": {"type": "boolean"},
         },

@@ -1,7 +1,6 @@
 """Peer support forms: the profile, comments, reports and moderators' actions."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     RadioField,
@@ -14,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from journal.entries import timekeeping
+from journal.forms import Form
 from journal.peers import comments, moderation, profiles
 from journal.peers.conditions import (
     AVATAR_COLOURS,
@@ -29,7 +29,7 @@ def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     enabled = BooleanField("Take part in peer support",
                            description="Off by default. Turning it off hides you and everything you shared "
                                        "with peers at once; your connections wait for you.")
@@ -68,20 +68,20 @@ class ProfileForm(FlaskForm):
         )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField("Your reply", validators=[DataRequired(message="Write something first."),
                                                    Length(max=comments.COMMENT_MAX)])
     accept_guidelines = BooleanField("I have read how to respond well and will follow the community guidelines")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = RadioField("What is wrong?", choices=_choices(REPORT_REASONS.items()), validators=[InputRequired()])
     details = TextAreaField("Anything a moderator should know (optional)",
                             validators=[Optional(), Length(max=moderation.DETAILS_MAX)],
                             description="Only moderators read this.")
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(Form):
     action = RadioField("Action", choices=_choices(moderation.ACTIONS.items()), validators=[InputRequired()])
     suspend_for = RadioField("Suspend for",
                              choices=_choices([("7", "7 days"), ("30", "30 days"), ("0", "Until lifted")]),
@@ -90,5 +90,5 @@ class ModerationForm(FlaskForm):
                         validators=[DataRequired(message="Say why."), Length(max=moderation.WHY_MAX)])
 
 
-class LiftForm(FlaskForm):
+class LiftForm(Form):
     why = StringField("Why", validators=[DataRequired(message="Say why."), Length(max=moderation.WHY_MAX)])

@@ -1,12 +1,12 @@
 """Reminder settings forms (the page works without JavaScript)."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from journal.entries import timekeeping
+from journal.forms import Form
 from journal.push import nudges
 
 DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -19,7 +19,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RemindersForm(FlaskForm):
+class RemindersForm(Form):
     enabled = BooleanField("Send me reminders to check in")
     time1 = TimeField("First reminder", validators=[Optional()], format="%H:%M")
     time2 = TimeField("Second reminder (optional)", validators=[Optional()], format="%H:%M")
@@ -45,5 +45,5 @@ class RemindersForm(FlaskForm):
         return ok
 
 
-class PauseForm(FlaskForm):
+class PauseForm(Form):
     days = SelectField("Pause reminders for", choices=PAUSE_CHOICES, coerce=int, default=3)

@@ -97,7 +97,7 @@ def test_bad_list_queries_are_400(member, query, field):
     ({"mood": 3, "timezone": "Mars/Base"}, "timezone"),
     ({"mood": 3, "occurred_at": "2999-01-01T00:00:00Z"}, "occurred_at"),
     ({"mood": 3, "occurred_at": "2026-01-01T00:00:00"}, "occurred_at"),
-    ({"mood": 3, "audience": {"peers": "yes"}}, "audience"),
+    ({"mood": 3, "audience": {"peers": "yes"}}, "audience.peers"),
     ({"mood": 3, "colour": "blue"}, "colour"),
 ])
 def test_invalid_check_ins_are_422_with_field_messages(app, member, body, field):

@@ -14,6 +14,8 @@ BAD_FORMS = [
     {"mood": "3", "day": "2026-13-45", "time": "25:99"},
     {"mood": "3", "day": "0001-01-01", "time": "00:00"},
     {"mood": "3", "day": "9999-12-31", "time": "23:59"},
+    # Midnight on 1 January of year 1 at UTC+14 is before the first instant Python can hold in UTC.
+    {"mood": "3", "timezone": "Pacific/Kiritimati", "day": "0001-01-01", "time": "00:00"},
     {"mood": "3", "timezone": "Mars/Base", "day": "2026-01-01"},
     {"mood": "3", "timezone": "../../etc/passwd"},
     {"mood": "3", "sleep_hours": "inf"},

@@ -268,7 +268,7 @@ def test_reminder_settings_round_trip_and_validation(member):
 
     for bad, field in [({"times": ["08:00", "12:00", "18:00", "21:00"]}, "times"), ({"times": ["25:00"]}, "times[0]"),
                        ({"times": ["+8:30"]}, "times[0]"), ({"times": ["٠٨:30"]}, "times[0]"),
-                       ({"days": ["monday"]}, "days"), ({"timezone": "Mars/Olympus"}, "timezone"),
+                       ({"days": ["monday"]}, "days[0]"), ({"timezone": "Mars/Olympus"}, "timezone"),
                        ({"quiet_hours": {"start": "22:00"}}, "quiet_hours.end"), ({"pause_days": 365}, "pause_days"),
                        ({"skip_if_checked_in": "yes"}, "skip_if_checked_in"), ({"colour": "blue"}, "colour")]:
         response = member.api("PUT", "/api/v1/reminders", json=bad)

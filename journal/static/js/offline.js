@@ -11,6 +11,10 @@
   var POST_TIMEOUT_MS = 15000;
   var BACKOFF_BASE_MS = 30000;
   var BACKOFF_MAX_MS = 3600000;
+  // Server trouble is retried with back-off (30 s doubling to an hour), but not forever: after this many
+  // tries (about five hours) the check-in is shown as not saved, with "Try again".
+  var MAX_ATTEMPTS = 12;
+  var GAVE_UP = "The server could not take it after several tries.";
   var UNREADABLE = "This saved check-in can no longer be read on this device.";
   var urls = { checkins: "/api/v1/checkins", csrf: "/api/v1/csrf-token" };
   var encoder = new TextEncoder();
@@ -138,9 +142,11 @@
     });
   }
 
-  // Worth retrying later: timeouts, rate limits, server trouble, a concurrent duplicate, a stale token.
+  // Worth retrying later: timeouts, rate limits, server trouble, a concurrent duplicate, a stale token (the
+  // next replay fetches a fresh one). Any other 4xx is the server refusing this check-in: retrying cannot
+  // help, so it leaves the queue and is shown as not saved, with the server's message and what was written.
   function transient(status, code) {
-    return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500 ||
+    return status === 408 || status === 409 || status === 429 || status >= 500 ||
       (status === 400 && code === "csrf_failed");
   }
 
@@ -184,6 +190,10 @@
         }
         if (response.status === 401) return "stop-login";
         return errorOf(response).then(function (error) {
+          if (transient(response.status, error.code) && (item.attempts || 0) + 1 >= MAX_ATTEMPTS) {
+            return markFailed(item, response.status, { code: "gave_up", message: GAVE_UP })
+              .then(function () { return "failed"; });
+          }
           if (transient(response.status, error.code)) {
             return reschedule(item, retryAfterMs(response)).then(function () { return "retry"; });
           }
@@ -271,6 +281,15 @@
 
   function discard(id) { return remove(id).then(changed); }
 
+  // "Try again" on a check-in the queue gave up on: back to waiting, from the first back-off step.
+  function retry(id) {
+    return withStore("queue", "readonly", function (s) { return s.get(id); }).then(function (item) {
+      if (!item) return null;
+      item.state = "waiting"; item.attempts = 0; item.nextAttemptAt = 0; item.error = null;
+      return put(item);
+    }).then(changed);
+  }
+
   function read(id) {
     return withStore("queue", "readonly", function (s) { return s.get(id); }).then(function (item) {
       return item ? decrypt(item) : null;
@@ -304,7 +323,8 @@
   // What the service worker (sw.js) and the page below use, and what tests and DevTools drive.
   global.PJQueue = {
     supported: supported, urls: urls, syncTag: SYNC_TAG, enqueue: enqueue, replay: replay, status: status,
-    discard: discard, read: read, wipe: wipe, onChange: onChange, freshToken: freshToken,
+    discard: discard, retry: retry, read: read, wipe: wipe, onChange: onChange, freshToken: freshToken,
+    maxAttempts: MAX_ATTEMPTS,
   };
 
   if (typeof document === "undefined" || !global.document) return;  // the service worker stops here
@@ -407,6 +427,23 @@
       row.appendChild(el("p", "", "A check-in saved " + when(item.savedAt) + " could not be added to your journal: " +
         errorText(item.error || {}, "the server refused it.")));
       var actions = el("p", "actions");
+      var checkinForm = fullForm();
+      if (checkinForm) {
+        var back = el("button", "button small", "Put it back in the form");
+        back.type = "button";
+        back.addEventListener("click", function () { restore(checkinForm, item.id); });
+        actions.appendChild(back);
+      } else if (data.form) {
+        var open = el("a", "button small", "Open it in the check-in form");
+        open.href = data.form + "#restore=" + encodeURIComponent(item.id);
+        actions.appendChild(open);
+      }
+      if (item.error && item.error.code === "gave_up") {
+        var again = el("button", "button small", "Try again");
+        again.type = "button";
+        again.addEventListener("click", function () { retry(item.id).then(function () { sync({ force: true }); }); });
+        actions.appendChild(again);
+      }
       var show = el("button", "button small", "Show what I wrote");
       show.type = "button";
       show.addEventListener("click", function () {
@@ -422,8 +459,8 @@
       drop.addEventListener("click", function () {
         if (global.confirm("Discard this check-in? It has not been saved to your journal.")) discard(item.id);
       });
-      actions.appendChild(revealed[item.id] ? el("span", "sync-copy", revealed[item.id]) : show);
       actions.appendChild(drop);
+      actions.appendChild(revealed[item.id] ? el("span", "sync-copy", revealed[item.id]) : show);
       row.appendChild(actions);
       slot.appendChild(row);
     });
@@ -509,6 +546,53 @@
     var moved = (day && day.value !== day.defaultValue) || (time && time.value !== time.defaultValue);
     body.occurred_at = (moved && localInstant(day && day.value, time && time.value)) || new Date().toISOString();
     return body;
+  }
+
+  // The other way round: a queued body back into the full form, so a refused check-in can be fixed and
+  // saved again without retyping anything.
+  function fillForm(form, body) {
+    var inputs = function (name) {
+      return Array.prototype.filter.call(form.elements, function (input) { return input.name === name; });
+    };
+    var choose = function (name, value) {
+      inputs(name).forEach(function (input) { input.checked = input.value === (value == null ? "" : String(value)); });
+    };
+    var set = function (name, value) { inputs(name).forEach(function (input) { input.value = value == null ? "" : value; }); };
+    var tick = function (name, on) { inputs(name).forEach(function (input) { input.checked = on(input.value); }); };
+    choose("mood", body.mood); choose("energy", body.energy); choose("pain", body.pain);
+    set("sleep_hours", body.sleep_hours); set("note", body.note || "");
+    (body.symptoms || []).forEach(function (s) { choose("sev-" + s.id, s.severity); });
+    var meds = {};
+    (body.medications || []).forEach(function (m) { meds[m.id] = m.dose || ""; });
+    tick("tag", function (v) { return (body.tags || []).indexOf(v) >= 0; });
+    tick("med", function (v) { return v in meds; });
+    Object.keys(meds).forEach(function (id) { set("dose-" + id, meds[id]); });
+    var audience = body.audience || {};
+    tick("share_peers", function () { return !!audience.peers; });
+    tick("share_clinicians", function () { return !!audience.clinicians; });
+    tick("hide_note_from_peers", function () { return !!audience.hide_note_from_peers; });
+    var at = body.occurred_at ? new Date(body.occurred_at) : null;
+    if (at && !isNaN(at.getTime())) {
+      var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+      set("day", at.getFullYear() + "-" + pad(at.getMonth() + 1) + "-" + pad(at.getDate()));
+      set("time", pad(at.getHours()) + ":" + pad(at.getMinutes()));
+    }
+  }
+
+  function fullForm() {
+    return Array.prototype.filter.call(document.forms, function (form) { return formKind(form) === "full"; })[0] || null;
+  }
+
+  // Put a refused check-in back into the form; it stays listed below it until discarded, so nothing is lost
+  // if the page is left before saving.
+  function restore(form, id) {
+    return read(id).then(function (body) {
+      if (!body) return;
+      fillForm(form, body);
+      fieldError(form, "Your check-in is back in the form: fix what the server said and save it again, " +
+        "then discard the copy that could not be saved.");
+      if (form.scrollIntoView) form.scrollIntoView({ block: "start" });
+    }, function () { notice(UNREADABLE, "error"); });
   }
 
   function quickBody(form, submitter) {
@@ -628,6 +712,9 @@
     var pending = sessionStorage.getItem(NOTICE_KEY);
     if (pending) { sessionStorage.removeItem(NOTICE_KEY); notice(pending); }
   } catch (e) { /* storage disabled */ }
+
+  var wanted = /^#restore=(.+)$/.exec(location.hash);
+  if (wanted && fullForm()) restore(fullForm(), decodeURIComponent(wanted[1]));
 
   onChange(function () { refresh(); });
   global.addEventListener("online", function () { sync({ force: true }); });
