@@ -29,12 +29,13 @@ class World:
     grant_id: str
     sub_id: str
     peer_member_id: str
+    other_session_id: str
 
     def ids(self) -> dict[str, str]:
         """Path parameter values by name, as the OpenAPI document names them."""
         return {"entry_id": self.checkin_id, "item_id": self.symptom_id, "comment_id": self.comment_id,
                 "grant_id": self.grant_id, "sub_id": self.sub_id, "member_id": self.peer_member_id,
-                "kind": "strength"}
+                "session_id": self.other_session_id, "kind": "strength"}
 
 
 def _ok(response, *statuses):
@@ -77,12 +78,16 @@ def seed_world(members, *, everyone: bool = True) -> World:
     device = {"endpoint": ENDPOINT, "keys": {"p256dh": P256DH, "auth": AUTH}}
     sub_id = _ok(me.api("POST", "/api/v1/push/subscriptions", json=device), 201).get_json()["id"]
     _ok(me.api("PUT", "/api/v1/reminders", json={"enabled": True, "pause_days": 3}), 200)  # shows "resume"
+    # A second device of mine, signed in too: a session the API may list and end (not the one in use).
+    members.new_client().login(me.email)
+    sessions = _ok(me.api("GET", "/api/v1/account/sessions"), 200).get_json()["items"]
+    other_session_id = next(item["id"] for item in sessions if not item["current"])
     moderator = _people_around(members, me, my_member_id) if everyone else None
     return World(me=me, peer=peer, clinician=clinician, moderator=moderator, checkin_id=checkin_id,
                  peer_entry_id=peer_entry_id,
                  comment_id=comment.get_json()["id"], symptom_id=symptom_id, tag_id=tag_id,
                  medication_id=medication_id, grant_id=invitation["grant"]["id"], sub_id=sub_id,
-                 peer_member_id=peer_member_id)
+                 peer_member_id=peer_member_id, other_session_id=other_session_id)
 
 
 def _people_around(members, me: Client, my_member_id: str) -> Client:

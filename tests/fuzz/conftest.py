@@ -18,7 +18,6 @@ import shutil
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from journal.entries import tracking
 from journal.extensions import db
 from tests.conftest import Client, Members, sqlite_app_in
 from tests.openapi_check import OpenAPIChecker
@@ -46,7 +45,7 @@ def seeded(tmp_path_factory):
             for suffix in ("-wal", "-shm"):
                 database.with_name(database.name + suffix).unlink(missing_ok=True)
             shutil.copyfile(tmp / "seeded.sqlite3", database)
-            tracking._CATALOGS.clear()  # decrypted catalogs of the state being thrown away
+            app.extensions["journal.caches"]["catalogs"].clear()  # catalogs of the state thrown away
 
         yield app, world, restore
 
