@@ -174,6 +174,7 @@ def item_json(kind: str, item: tracking.CatalogItem) -> dict:
     body = {"id": str(item.id), "name": item.name, "archived": item.archived}
     if kind == "medications":
         body["dose"] = item.dose
+        body["as_needed"] = item.as_needed
     return body
 
 
@@ -191,11 +192,13 @@ def _add_item(kind):
     body, error = json_body()
     if error:
         return error
-    name, dose = body.get("name"), body.get("dose")
+    name, dose, as_needed = body.get("name"), body.get("dose"), body.get("as_needed", False)
     if not isinstance(name, str) or (dose is not None and not isinstance(dose, str)):
         return api_error(422, fields={"name": "A name (text) is required."})
+    if kind != "medications" and "as_needed" in body:
+        return api_error(422, fields={"as_needed": "Only medications are taken as needed."})
     try:
-        row = tracking.add_item(current_user, kind, name, dose)
+        row = tracking.add_item(current_user, kind, name, dose, as_needed=as_needed)
     except ValidationError as exc:
         db.session.rollback()
         return _validation_error(exc)
@@ -215,13 +218,16 @@ def _update_item(kind, item_id):
         fields["archived"] = "true or false."
     if "dose" in body and (kind != "medications" or not isinstance(body["dose"], str | None)):
         fields["dose"] = "Only medications have a dose (text or null)."
+    if "as_needed" in body and (kind != "medications" or not isinstance(body["as_needed"], bool)):
+        fields["as_needed"] = "Only medications are taken as needed (true or false)."
     if fields:
         return api_error(422, fields=fields)
     try:
-        if "name" in body or "dose" in body:
+        if {"name", "dose", "as_needed"} & body.keys():
             current = _item_view(kind, row.id)
             tracking.rename_item(current_user, row, body.get("name", current["name"]),
-                                 body.get("dose", current.get("dose")), keep_dose=kind != "medications")
+                                 body.get("dose", current.get("dose")), keep_dose=kind != "medications",
+                                 as_needed=body.get("as_needed"))
         if "archived" in body:
             tracking.set_archived(current_user, row, body["archived"])
     except ValidationError as exc:

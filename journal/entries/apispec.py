@@ -99,9 +99,10 @@ SCHEMAS = {
     },
     "TrackedItem": {
         "type": "object", "required": ["id", "name", "archived"], "additionalProperties": False,
-        "description": "A symptom, tag or medication the member tracks. Medications also carry `dose`.",
+        "description": "A symptom, tag or medication the member tracks. Medications also carry `dose` and "
+                       "`as_needed` (taken when needed rather than on a schedule).",
         "properties": {"id": ID, "name": {"type": "string"}, "archived": {"type": "boolean"},
-                       "dose": nullable({"type": "string"})},
+                       "dose": nullable({"type": "string"}), "as_needed": {"type": "boolean"}},
     },
     "TrackedItemList": {
         "type": "object", "required": ["items"], "additionalProperties": False,
@@ -110,13 +111,14 @@ SCHEMAS = {
     "TrackedItemInput": {
         "type": "object", "required": ["name"],
         "properties": {"name": {"type": "string", "maxLength": scales.NAME_MAX},
-                       "dose": nullable({"type": "string", "maxLength": scales.DOSE_MAX})},
+                       "dose": nullable({"type": "string", "maxLength": scales.DOSE_MAX}),
+                       "as_needed": {"type": "boolean"}},
     },
     "TrackedItemUpdate": {
         "type": "object",
         "properties": {"name": {"type": "string", "maxLength": scales.NAME_MAX},
                        "dose": nullable({"type": "string", "maxLength": scales.DOSE_MAX}),
-                       "archived": {"type": "boolean"}},
+                       "as_needed": {"type": "boolean"}, "archived": {"type": "boolean"}},
     },
 }
 

@@ -65,6 +65,9 @@ class Medication(_TrackedItem, db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # The usual dose, pre-filled on the next check-in; also encrypted.
     dose_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # "as_needed" or "scheduled" (None: scheduled, as every medication was before the two were told apart);
+    # encrypted like the name: no query needs it.
+    schedule_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class CheckinSymptom(db.Model):

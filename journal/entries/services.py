@@ -410,10 +410,3 @@ def _page(user: User, rows, limit: int, catalog: Catalog | None) -> TimelinePage
     key = data_key_for(user)
     catalog = catalog or load_catalog(user)
     return TimelinePage([_view(key, catalog, *row) for row in rows], next_cursor)
-
-
-def latest_view(user: User, catalog: Catalog) -> CheckinView | None:
-    """The member's most recent check-in, to pre-fill the next one."""
-    row = db.session.scalar(select(Checkin).where(Checkin.owner_id == user.id)
-                            .order_by(*NEWEST_FIRST).limit(1))
-    return None if row is None else view_of(row, data_key_for(user), catalog)

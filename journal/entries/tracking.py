@@ -34,8 +34,10 @@ class CatalogItem:
     name: str
     archived: bool
     dose: str | None = None
+    as_needed: bool = False  # medications only: taken when needed, not on a schedule
 
 
+AS_NEEDED, SCHEDULED = "as_needed", "scheduled"
 REMOVED = "(removed)"  # what an entry shows for an item the member has since deleted
 
 
@@ -84,7 +86,9 @@ def _catalog_statement():
     owner = bindparam("owner_id")
     parts = [
         select(literal(kind).label("kind"), model.id, model.name_ct, model.archived,
-               (model.dose_ct if model is Medication else cast(null(), LargeBinary)).label("dose_ct"), model.created_at)
+               (model.dose_ct if model is Medication else cast(null(), LargeBinary)).label("dose_ct"),
+               (model.schedule_ct if model is Medication else cast(null(), LargeBinary)).label("schedule_ct"),
+               model.created_at)
         .where(model.owner_id == owner)
         for kind, model in KINDS.items()
     ]
@@ -115,10 +119,12 @@ def load_catalog(user: User) -> Catalog:
 def _decrypt_catalog(user: User, rows) -> Catalog:
     key = data_key_for(user)
     groups: dict[str, list[CatalogItem]] = {kind: [] for kind in KINDS}
-    for kind, item_id, name_ct, archived, dose_ct, _ in rows:
+    for kind, item_id, name_ct, archived, dose_ct, schedule_ct, _ in rows:
         item_id = item_id if isinstance(item_id, uuid.UUID) else uuid.UUID(item_id)
-        groups[kind].append(CatalogItem(item_id, _decrypt_column(key, kind, "name_ct", item_id, name_ct),
-                                        bool(archived), _decrypt_column(key, kind, "dose_ct", item_id, dose_ct)))
+        groups[kind].append(CatalogItem(
+            item_id, _decrypt_column(key, kind, "name_ct", item_id, name_ct), bool(archived),
+            _decrypt_column(key, kind, "dose_ct", item_id, dose_ct),
+            _decrypt_column(key, kind, "schedule_ct", item_id, schedule_ct) == AS_NEEDED))
     return Catalog(**groups)
 
 
@@ -155,8 +161,15 @@ def _set_name(key: crypto.DataKey, row, name: str, dose: str | None = None) -> N
                                                                  row_id=row.id)
 
 
-def add_item(user: User, kind: str, name: str, dose: str | None = None, catalog: Catalog | None = None):
-    """Start tracking a symptom, tag or medication. A name already tracked (and not archived) is refused."""
+def _set_schedule(key: crypto.DataKey, row, as_needed: bool) -> None:
+    row.schedule_ct = key.encrypt_text(AS_NEEDED if as_needed else SCHEDULED, table=f"{row.TABLE}.schedule_ct",
+                                       row_id=row.id)
+
+
+def add_item(user: User, kind: str, name: str, dose: str | None = None, catalog: Catalog | None = None, *,
+             as_needed: bool = False):
+    """Start tracking a symptom, tag or medication (a medication taken on a schedule, or `as_needed`).
+    A name already tracked (and not archived) is refused."""
     model = KINDS[kind]
     singular = kind.rstrip("s")
     name = _clean_name(name, singular)
@@ -167,15 +180,20 @@ def add_item(user: User, kind: str, name: str, dose: str | None = None, catalog:
                 raise ValidationError({"name": f"You archived “{name}” earlier: restore it instead."})
             raise ValidationError({"name": f"You already track “{name}”."})
     row = model(id=uuid.uuid4(), owner_id=user.id, archived=False)
-    _set_name(data_key_for(user), row, name, _clean_dose(dose) if kind == "medications" else None)
+    key = data_key_for(user)
+    _set_name(key, row, name, _clean_dose(dose) if kind == "medications" else None)
+    if kind == "medications":
+        _set_schedule(key, row, as_needed)
     db.session.add(row)
     db.session.flush()
     _changed(user)
     return row
 
 
-def rename_item(user: User, row, name: str, dose: str | None = None, *, keep_dose: bool = False) -> None:
-    """Rename a tracked item; past check-ins show the new name."""
+def rename_item(user: User, row, name: str, dose: str | None = None, *, keep_dose: bool = False,
+                as_needed: bool | None = None) -> None:
+    """Rename a tracked item (and for a medication its dose, and whether it is taken as needed when
+    `as_needed` is given); past check-ins show the new name."""
     kind = row.TABLE
     name = _clean_name(name, kind.rstrip("s"))
     key = data_key_for(user)
@@ -185,6 +203,8 @@ def rename_item(user: User, row, name: str, dose: str | None = None, *, keep_dos
     if isinstance(row, Medication) and keep_dose:
         dose = _decrypt_name(key, row, "dose_ct")
     _set_name(key, row, name, _clean_dose(dose) if isinstance(row, Medication) else None)
+    if isinstance(row, Medication) and as_needed is not None:
+        _set_schedule(key, row, as_needed)
     _changed(user)
 
 

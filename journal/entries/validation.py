@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -220,8 +220,10 @@ def audience_from_form(form: Mapping[str, Any]) -> dict[str, bool]:
             "hide_note_from_peers": form.get("hide_note_from_peers") == "1"}
 
 
-def raw_from_form(form: Mapping[str, Any], *, default_timezone: str, now: datetime) -> dict[str, Any]:
-    """Map the HTML check-in form onto the API's JSON shape (the form's own field errors raise here)."""
+def raw_from_form(form: Mapping[str, Any], *, default_timezone: str, now: datetime,
+                  also_taken: Iterable[str] = ()) -> dict[str, Any]:
+    """Map the HTML check-in form onto the API's JSON shape (the form's own field errors raise here).
+    `also_taken`: medications the member marked taken with one tap ("as planned"), besides those ticked."""
     errors: dict[str, str] = {}
     tz_name = form.get("timezone") or default_timezone
     raw: dict[str, Any] = {
@@ -238,7 +240,8 @@ def raw_from_form(form: Mapping[str, Any], *, default_timezone: str, now: dateti
         ],
         "medications": [
             {"id": med_id, "dose": form.get(f"dose-{med_id}", "")}
-            for med_id in (form.getlist("med") if hasattr(form, "getlist") else form.get("med", []))
+            for med_id in dict.fromkeys([*(form.getlist("med") if hasattr(form, "getlist") else form.get("med", [])),
+                                         *also_taken])
         ],
         "audience": audience_from_form(form),
     }

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from journal.auth.services import data_key_for
 from journal.core import crisis
-from journal.entries import bp, rows, scales, services, timekeeping, tracking
+from journal.entries import bp, carry_over, rows, scales, services, timekeeping, tracking
 from journal.entries.forms import AddItemForm, RenameItemForm
 from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError, audience_from_form, parse_checkin, raw_from_form
@@ -44,18 +44,28 @@ def _values_from_post(tz_name: str) -> dict:
                      if k.startswith("sev-") and v.isdigit()},
         "tags": set(form.getlist("tag")),
         "meds": {m: form.get(f"dose-{m}", "") for m in form.getlist("med")},
+        "meds_as_planned": form.get("meds_as_planned") == "1",
         "day": form.get("day", ""), "time": form.get("time", ""), "timezone": tz_name,
         "audience": audience_from_form(form),
     }
 
 
 def _render_form(template: str, *, values: dict, errors: dict, catalog, status: int = 200, **context):
+    context.setdefault("last", None)
     return render_template(template, values=values, errors=errors, catalog=catalog, scales=scales,
                            form=ActionForm(), **context), status
 
 
+def _planned_meds(catalog) -> list[str]:
+    """The scheduled medications "I took them as planned" stands for, when the member ticked it."""
+    if request.form.get("meds_as_planned") != "1":
+        return []
+    return [str(item.id) for item in catalog.active("medications") if not item.as_needed]
+
+
 def _parse_post(tz_name: str, original: services.CheckinView | None = None):
-    raw = raw_from_form(request.form, default_timezone=tz_name, now=utcnow())
+    raw = raw_from_form(request.form, default_timezone=tz_name, now=utcnow(),
+                        also_taken=_planned_meds(tracking.load_catalog(current_user)))
     if original is not None and tz_name == original.timezone and \
             request.form.get("day") == original.local.date().isoformat() and \
             request.form.get("time") == original.local.strftime("%H:%M"):
@@ -67,14 +77,15 @@ def _parse_post(tz_name: str, original: services.CheckinView | None = None):
 @journal_required
 def new():
     catalog = tracking.load_catalog(current_user)
-    last = services.latest_view(current_user, catalog)
+    last = carry_over.last_time(current_user, catalog)
     values = _form_values({}, current_user.timezone)
-    if last is not None and last.readable:
-        # What the member tracks carries over: last severities and the medications they took.
-        values["symptoms"] = {str(s.id): s.severity for s in last.symptoms}
-        values["meds"] = {str(m): dose for m, _, dose in last.medications}
-    return _render_form("entries/checkin.html", values=values, errors={}, catalog=catalog,
-                        prefilled=last is not None and last.readable)
+    # "Same as last time" (?same=1, the no-JavaScript way) fills in last time's symptoms and medications
+    # because the member asked for it; otherwise nothing is selected that they did not choose today.
+    same = last is not None and request.args.get("same") == "1"
+    if same:
+        values["symptoms"], values["meds"] = last.symptom_values(), dict(last.meds)
+    return _render_form("entries/checkin.html", values=values, errors={}, catalog=catalog, last=last,
+                        filled_from_last=same)
 
 
 @bp.post("/checkin")
@@ -213,7 +224,8 @@ def add_item(kind):
     form = AddItemForm(prefix=kind)
     if form.validate_on_submit():
         try:
-            tracking.add_item(current_user, kind, form.name.data, form.dose.data)
+            tracking.add_item(current_user, kind, form.name.data, form.dose.data,
+                              as_needed=kind == "medications" and form.as_needed.data)
         except ValidationError as exc:
             db.session.rollback()
             for name, message in exc.fields.items():
@@ -233,7 +245,8 @@ def rename_item(kind, item_id):
     if form.validate_on_submit():
         try:
             tracking.rename_item(current_user, row, form.name.data, form.dose.data,
-                                 keep_dose=kind != "medications")
+                                 keep_dose=kind != "medications",
+                                 as_needed=form.as_needed.data if kind == "medications" else None)
         except ValidationError as exc:
             db.session.rollback()
             flash(next(iter(exc.fields.values())), "error")

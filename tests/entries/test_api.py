@@ -187,7 +187,8 @@ def test_tracked_items_api(app, member):
     med_id = med.get_json()["id"]
     renamed = member.api("PATCH", f"/api/v1/medications/{med_id}", json={"name": "Lithium carbonate",
                                                                          "dose": "400 mg"})
-    assert renamed.get_json() == {"id": med_id, "name": "Lithium carbonate", "archived": False, "dose": "400 mg"}
+    assert renamed.get_json() == {"id": med_id, "name": "Lithium carbonate", "archived": False, "dose": "400 mg",
+                                  "as_needed": False}
     archived = member.api("PATCH", f"/api/v1/medications/{med_id}", json={"archived": True})
     assert archived.get_json()["archived"] is True and archived.get_json()["dose"] == "400 mg"
     assert member.api("POST", "/api/v1/tags", json={"name": ""}).status_code == 422

@@ -69,17 +69,6 @@ def test_note_over_the_limit_is_refused_not_truncated(app, member):
     assert member.post("/checkin", {"mood": "3", "note": "x" * 10_000}).status_code == 302
 
 
-def test_what_i_track_carries_over_pre_filled(app, member):
-    fatigue = add_item(member, "symptoms", "Fatigue")
-    med = add_item(member, "medications", "Sertraline", dose="50 mg")
-    member.post("/checkin", {"mood": "3", f"sev-{fatigue}": "2", "med": [med], f"dose-{med}": "75 mg"})
-    page = member.get("/checkin").get_data(as_text=True)
-    assert "Pre-filled from your last check-in" in page
-    assert re.search(rf'name="sev-{fatigue}" value="2" checked', page)
-    assert re.search(rf'name="med" value="{med}" checked', page)
-    assert f'name="dose-{med}" value="75 mg"' in page
-
-
 def test_backfill_a_past_day(app, member):
     day = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
     response = member.post("/checkin", {"mood": "4", "day": day, "time": "21:15", "timezone": "Europe/Berlin"})

@@ -206,7 +206,7 @@ def test_checkin_shell_has_the_check_in_form_minus_the_members_catalog(client, m
     names = re.compile(r'<(?:input|textarea|select|button)[^>]*\bname="([^"]+)"')
     real = set(names.findall(member.get("/checkin").get_data(as_text=True)))
     shell = set(names.findall(client.get("/checkin/offline").get_data(as_text=True)))
-    catalog = {n for n in real if n.startswith(("sev-", "dose-")) or n in ("tag", "med")}
+    catalog = {n for n in real if n.startswith(("sev-", "dose-")) or n in ("tag", "med", "meds_as_planned")}
     assert catalog, "the member's own check-in form lists their catalog"
     assert shell == real - catalog - {"csrf_token"}
     page = client.get("/checkin/offline").get_data(as_text=True)
