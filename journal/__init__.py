@@ -79,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from journal import audit, errors  # noqa: F401  (audit registers its model)
 
     errors.init_app(app)
+    database.owns_transactions(app)  # last: every view is registered by now
 
     from journal.auth.cli import keys_cli, users_cli
 

@@ -51,8 +51,8 @@ class AccessLogEntry(db.Model):
 def record_access(*, owner_id: int, viewer, action: str, viewer_name: str | None = None, entry_count: int = 0,
                   first_day: date | None = None, last_day: date | None = None,
                   now: datetime | None = None) -> AccessLogEntry:
-    """Record one look at a member's data (the caller commits). From a GET view on SQLite, call
-    journal.database.begin_writing() before the request's first query."""
+    """Record one look at a member's data. A GET view that records one is declared
+    @journal.database.writes; the request's transaction commits it."""
     if action not in ACTIONS:
         raise ValueError(f"unknown access action {action!r}")
     row = AccessLogEntry(owner_id=owner_id, viewer_id=viewer.id, viewer_name=viewer_name or viewer.display_name,

@@ -1,11 +1,20 @@
-"""Engine set-up per backend: SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE writes.
+"""The database floor: engine set-up per backend, and the request's one transaction.
 
-A deferred SQLite transaction that reads and then writes fails at once with "database is locked" when
-another writer committed in between; taking the write lock up front makes writers queue instead.
-Requests that change state (POST/PUT/PATCH/DELETE), CLI commands and workers begin IMMEDIATE;
-GET requests begin deferred so that readers never wait for writers. A GET view that must also write
-calls `begin_writing()` first. Loading the signed-in user happens in `request_prelude()`: a short read
-of its own, so that a writing request holds the lock only while its view runs; the small writes that
+**The request owns the transaction** (as indico's request handler does). `owns_transactions(app)` wraps
+every view once, in `create_app`: when the view returns an answer below 400 the request's work is committed,
+once; an exception, an error answer, or a domain error raised on the way (journal/domain.py), even one the
+view turned into a form message or a flash and a redirect, rolls it back. Views never call `commit()` or
+`rollback()`. Two things a view may say:
+`@writes` on a GET that writes (an access-log row, notifications marked read), and `keep_writes()` when
+what it wrote must stand although the answer is an error page (the access log of a look that the page
+still shows: then `attempt()` undoes the failed domain call's own writes).
+
+**SQLite**: a deferred transaction that reads and then writes fails at once with "database is locked" when
+another writer committed in between; taking the write lock up front makes writers queue instead. Requests
+that change state (POST/PUT/PATCH/DELETE, and GETs declared `@writes`), CLI commands and workers begin
+IMMEDIATE; other GETs begin deferred so that readers never wait for writers. Loading the signed-in user
+happens in `request_prelude()`: a short read of its own, so that a writing request holds the lock only
+while its view runs; the member is then read again inside the write transaction. The small writes that
 come before the view (a session's last-seen time) go through `write_apart()`.
 """
 import contextlib
@@ -25,6 +34,8 @@ from journal.config import private_mode
 from journal.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+P = ParamSpec("P")
+T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -83,15 +94,24 @@ def _writes_expected() -> bool:
     if has_request_context():
         if g.get("_pj_prelude"):
             return False
-        return request.method not in SAFE_METHODS or g.get("_pj_writes", False)
+        return request_writes() or g.get("_pj_writes", False)
     return True
+
+
+def request_writes() -> bool:
+    """Whether this request changes state: any method but GET/HEAD/OPTIONS, or a view declared @writes."""
+    if request.method not in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "writes", False))
 
 
 @contextmanager
 def request_prelude():
     """The reads every request starts with (the signed-in user), as a deferred transaction of their own
-    that ends before the view runs: a writer queues for SQLite's lock only for its view's work."""
-    if not has_request_context() or request.method in SAFE_METHODS or not current_app.config.get("_SQLITE") \
+    that ends before the view runs: a writer queues for SQLite's lock only for its view's work. What was
+    read is expired, so the view reads the member again inside its write transaction."""
+    if not has_request_context() or not current_app.config.get("_SQLITE") or not request_writes() \
             or db.session().in_transaction():  # already inside the view's transaction: nothing to split
         yield
         return
@@ -99,8 +119,55 @@ def request_prelude():
     try:
         yield
         db.session.commit()  # ends the read; nothing was written
+        db.session.expire_all()
     finally:
         g._pj_prelude = False
+
+
+def writes(view: Callable[P, T]) -> Callable[P, T]:
+    """Declare that a GET view writes: its transaction takes SQLite's write lock from its first statement,
+    and what it writes is committed like a POST's."""
+    view.writes = True
+    return view
+
+
+def keep_writes() -> None:
+    """What this request wrote stands even if its answer is an error page (4xx)."""
+    g._pj_keep_writes = True
+
+
+@contextmanager
+def attempt():
+    """A savepoint around one domain call whose error the view turns into a message: what the call wrote is
+    undone when it raises, the rest of the request's work stays."""
+    with db.session.begin_nested():
+        yield
+
+
+def owns_transactions(app: Flask) -> None:
+    """Wrap every view registered so far (called once, last, by the app factory)."""
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = _in_request_transaction(view)
+
+
+def _in_request_transaction(view):
+    @wraps(view)
+    def in_request_transaction(*args, **kwargs):
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        except BaseException:
+            db.session.rollback()
+            raise
+        status = response.status_code
+        failed = status >= 400 or g.get("_pj_domain_error", False)  # journal/domain.py marks the request
+        if not failed or (status < 500 and g.get("_pj_keep_writes")):
+            db.session.commit()  # a conflict raises here, inside the view: errors.py answers 409
+        else:
+            db.session.rollback()
+        return response
+
+    return in_request_transaction
 
 
 def write_apart(statement, parameters: dict) -> None:
@@ -118,14 +185,6 @@ def write_apart(statement, parameters: dict) -> None:
         g._pj_writes = writes
 
 
-def begin_writing() -> None:
-    """From a GET view: end the read transaction so the next one takes the write lock up front."""
-    g._pj_writes = True
-    db.session.commit()
-
-
-P = ParamSpec("P")
-T = TypeVar("T")
 CONFLICT_ATTEMPTS = 3
 
 

@@ -12,12 +12,13 @@ from sqlalchemy import delete, or_, select, update
 
 from journal import crypto
 from journal.auth.models import STAFF_ROLES, AuthSession, User
+from journal.domain import DomainError
 from journal.extensions import db
 
 BROWSER_MAX = 80
 
 
-class NoSuchSession(Exception):
+class NoSuchSession(DomainError):
     """Not one of this member's live sessions (someone else's, ended, or never was): a 404."""
 
 

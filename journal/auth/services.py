@@ -13,13 +13,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from journal import crypto, database
 from journal.auth import devices
 from journal.auth.models import ROLES, AuthSession, DataKeyRecord, User
+from journal.domain import DomainError
 from journal.extensions import db, utcnow
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A request about an account that cannot be honoured; the message is safe to show."""
 
 

@@ -12,7 +12,7 @@ from journal.entries import timekeeping
 from journal.entries.api import checkin_json
 from journal.entries.validation import ValidationError
 from journal.errors import api_error
-from journal.extensions import db, utcnow
+from journal.extensions import utcnow
 from journal.jsonapi import iso, json_body, query_int
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
@@ -49,9 +49,9 @@ def shared_json(view) -> dict:
 
 
 @bp.get("/clinician/patients/<grant_id>/checkins")
+@database.writes  # the look goes into the patient's access log
 @clinician_api
 def patient_checkins(grant_id):
-    database.begin_writing()
     patient = patients.patient_or_404(current_user, grant_id)
     errors = {}
     date_from, date_to = (services.parse_day(request.args.get(name), name, errors) for name in ("from", "to"))
@@ -66,7 +66,6 @@ def patient_checkins(grant_id):
     except ValueError:
         return api_error(400, fields={"cursor": "Not a cursor from this API."})
     accesslog.record_look(patient.grant, current_user, "entries", views)
-    db.session.commit()
     return jsonify({"items": [shared_json(v) for v in views], "next_cursor": next_cursor})
 
 
@@ -127,7 +126,6 @@ def create_grant():
     if error:
         return error
     grant, code = services.create_invitation(current_user, terms)
-    db.session.commit()
     return jsonify({"grant": _described(grant), "code": code,
                     "link": url_for("clinicians.redeem", code=code, _external=True)}), 201
 
@@ -142,7 +140,6 @@ def update_grant(grant_id):
     if error:
         return error
     services.update_terms(current_user, grant, terms)
-    db.session.commit()
     return jsonify(_described(grant))
 
 
@@ -151,7 +148,6 @@ def update_grant(grant_id):
 def revoke_grant(grant_id):
     grant = own_or_404(ClinicianGrant, grant_id)
     services.revoke(grant)
-    db.session.commit()
     return jsonify(_described(grant))
 
 

@@ -22,6 +22,7 @@ from journal.auth.models import User
 from journal.auth.services import data_key_for, data_key_for_owner
 from journal.clinicians.models import SCOPE_RANGE, SCOPE_SHARED, ClinicianGrant, ClinicianNote, ClinicianProfile
 from journal.clinicians.trends import fmt_day
+from journal.domain import DomainError
 from journal.entries import timekeeping
 from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError
@@ -40,7 +41,7 @@ PROFESSION_MAX = 80
 ORGANISATION_MAX = 120
 
 
-class GrantError(Exception):
+class GrantError(DomainError):
     """A redemption that cannot happen; the message is safe to show."""
 
 

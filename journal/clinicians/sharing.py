@@ -14,7 +14,7 @@ from journal.clinicians import accesslog, exports, fhir, patients, services, sha
 from journal.clinicians.models import ClinicianGrant
 from journal.entries import timekeeping
 from journal.entries.validation import ValidationError
-from journal.extensions import db, utcnow
+from journal.extensions import utcnow
 from journal.forms import ActionForm
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
@@ -64,7 +64,6 @@ def invite():
     except ValidationError as exc:
         return _index_page(values=dict(request.form), errors=exc.fields, status=422)
     grant, code = services.create_invitation(current_user, terms)
-    db.session.commit()
     # Shown once, in this response only: the database keeps nothing but the code's hash.
     link = url_for("clinicians.redeem", code=code, _external=True)
     return render_template("clinicians/invitation_created.html", code=code, link=link,
@@ -91,7 +90,6 @@ def manage(grant_id):
             values, errors, status = dict(request.form), exc.fields, 422
         else:
             services.update_terms(current_user, grant, terms)
-            db.session.commit()
             flash("Saved. The clinician sees the new terms from their next page.", "success")
             return redirect(url_for("sharing_clinicians.manage", grant_id=grant.id))
     return render_template("clinicians/manage.html", summary=summary, values=values, errors=errors,
@@ -106,7 +104,6 @@ def revoke(grant_id):
         abort(400)
     was_pending = grant.redeemed_at is None
     services.revoke(grant)
-    db.session.commit()
     flash("Invitation cancelled: the code no longer works." if was_pending
           else "Access revoked. From now on they cannot open anything of yours.", "success")
     return redirect(url_for("sharing_clinicians.index"))

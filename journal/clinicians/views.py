@@ -19,7 +19,7 @@ from journal.clinicians.patients import Patient
 from journal.entries import services as entry_services
 from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError
-from journal.extensions import db, limiter, utcnow
+from journal.extensions import limiter, utcnow
 from journal.push import events
 from journal.security import roles_only, safe_next_url, viewable_or_404
 
@@ -30,15 +30,17 @@ clinician_required = roles_only("clinician")
 
 
 def _looking_at(grant_id) -> Patient:
-    """The patient a GET is about to show (and log): SQLite's write lock first, then the live grant."""
-    database.begin_writing()
+    """The patient a page is about to show (and log): the live grant, or 404. The views that call it are
+    declared @database.writes: the look is written in their transaction, committed before the answer
+    leaves."""
     return patients.patient_or_404(current_user, grant_id)
 
 
 def _recorded(patient: Patient, action: str, views) -> None:
-    """Write this look to the patient's access log and commit, before anything is shown."""
+    """Write this look to the patient's access log; it stands whatever the answer (an error page that
+    shows the entry again is a look too)."""
     record_look(patient.grant, current_user, action, views)
-    db.session.commit()
+    database.keep_writes()
 
 
 # --- Profile and redemption ------------------------------------------------------------------------
@@ -51,7 +53,6 @@ def profile():
     form = ProfileForm(obj=existing)
     if form.validate_on_submit():
         services.save_profile(current_user, form.profession.data, form.organisation.data)
-        db.session.commit()
         flash("Profile saved. Patients see your name, profession and organisation.", "success")
         # Sent here from an invitation link: go back to it, so the code is not lost.
         return redirect(safe_next_url(request.args.get("next")) or url_for("clinicians.index"))
@@ -77,11 +78,9 @@ def redeem():
         try:
             grant = services.redeem(current_user, form.code.data)
         except services.GrantError as exc:
-            db.session.rollback()
             form.code.errors.append(str(exc))
         else:
             events.notify(grant.owner_id, "clinician_joined", url_for("sharing_clinicians.index"))
-            db.session.commit()
             flash(f"You can now see what {services.shown_name(grant)} shares with you.", "success")
             return redirect(url_for("clinicians.patient", grant_id=grant.id))
     return render_template("clinicians/redeem.html", form=form), 400 if form.errors else 200
@@ -103,6 +102,7 @@ def index():
 
 
 @bp.get("/patients/<grant_id>")
+@database.writes
 @clinician_required
 def patient(grant_id):
     patient = _looking_at(grant_id)
@@ -131,6 +131,7 @@ def _uuid_arg(name: str, allowed) -> uuid.UUID | None:
 
 
 @bp.get("/patients/<grant_id>/entries")
+@database.writes
 @clinician_required
 def entries(grant_id):
     patient = _looking_at(grant_id)
@@ -151,10 +152,9 @@ def entries(grant_id):
 
 
 @bp.route("/patients/<grant_id>/entries/<entry_id>", methods=["GET", "POST"])
+@database.writes
 @clinician_required
 def entry(grant_id, entry_id):
-    if request.method == "GET":
-        database.begin_writing()
     patient = patients.patient_or_404(current_user, grant_id)
     checkin, _ = viewable_or_404(Checkin, entry_id)
     if not patient.grant.covers(checkin):  # visible under another grant is not visible under this one
@@ -166,12 +166,11 @@ def entry(grant_id, entry_id):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                saved = services.save_note(current_user, checkin, form.body.data)
+                with database.attempt():  # a refused note leaves nothing behind; the look below stays
+                    saved = services.save_note(current_user, checkin, form.body.data)
             except ValidationError as exc:
-                db.session.rollback()
                 form.body.errors.append(exc.fields["body"])
             else:
-                db.session.commit()
                 flash("Note saved. Only you and your patient can read it." if saved else "Note deleted.", "success")
                 return redirect(url_for("clinicians.entry", grant_id=grant_id, entry_id=entry_id))
         status = 400
@@ -182,6 +181,7 @@ def entry(grant_id, entry_id):
 
 
 @bp.get("/patients/<grant_id>/summary")
+@database.writes
 @clinician_required
 def summary(grant_id):
     patient = _looking_at(grant_id)
@@ -213,6 +213,7 @@ def _export(grant_id, action: str) -> tuple[Patient, list]:
 
 
 @bp.get("/patients/<grant_id>/export.csv")
+@database.writes
 @clinician_required
 def export_csv(grant_id):
     patient, views = _export(grant_id, "export_csv")
@@ -222,6 +223,7 @@ def export_csv(grant_id):
 
 
 @bp.get("/patients/<grant_id>/export.fhir.json")
+@database.writes
 @clinician_required
 def export_fhir(grant_id):
     patient, views = _export(grant_id, "export_fhir")
@@ -231,6 +233,7 @@ def export_fhir(grant_id):
 
 
 @bp.get("/patients/<grant_id>/report")
+@database.writes
 @clinician_required
 def report(grant_id):
     patient = _looking_at(grant_id)

@@ -12,7 +12,7 @@ from journal.entries import services, tracking
 from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError, parse_checkin
 from journal.errors import api_error
-from journal.extensions import db, utcnow
+from journal.extensions import utcnow
 from journal.jsonapi import iso, json_body, query_int
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
@@ -113,16 +113,13 @@ def create_checkin():
                 current_user, key, request.get_data(), data, now=utcnow(),
                 key_lifetime=current_app.config["IDEMPOTENCY_KEY_TTL"])
     except ValidationError as exc:
-        db.session.rollback()
         return _validation_error(exc)
     except services.IdempotencyConflict as exc:
-        db.session.rollback()
         return api_error(exc.status, "idempotency_conflict" if exc.status == 409 else "idempotency_key_reused",
                          exc.message)
     if checkin is None:  # replay of a check-in the member has since deleted
         return api_error(404, "not_found", "The check-in created with this Idempotency-Key was deleted.")
     body = _view(checkin, None if replayed else data)
-    db.session.commit()
     if not replayed:  # as the form does (the app saves through this API): the writer's next page offers help
         crisis.offer_support(data.note)
     response = jsonify(body)
@@ -153,9 +150,7 @@ def update_checkin(entry_id):
         data = parse_checkin({**services.raw_of(view), **body}, default_timezone=checkin.timezone, now=utcnow())
         services.update_checkin(current_user, checkin, data)
     except ValidationError as exc:
-        db.session.rollback()
         return _validation_error(exc)
-    db.session.commit()
     return jsonify(_view(checkin))
 
 
@@ -163,7 +158,6 @@ def update_checkin(entry_id):
 @journal_api
 def delete_checkin(entry_id):
     services.delete_checkin(own_or_404(Checkin, entry_id))
-    db.session.commit()
     return "", 204
 
 
@@ -200,9 +194,7 @@ def _add_item(kind):
     try:
         row = tracking.add_item(current_user, kind, name, dose, as_needed=as_needed)
     except ValidationError as exc:
-        db.session.rollback()
         return _validation_error(exc)
-    db.session.commit()
     return jsonify(_item_view(kind, row.id)), 201
 
 
@@ -231,9 +223,7 @@ def _update_item(kind, item_id):
         if "archived" in body:
             tracking.set_archived(current_user, row, body["archived"])
     except ValidationError as exc:
-        db.session.rollback()
         return _validation_error(exc)
-    db.session.commit()
     return jsonify(_item_view(kind, row.id))
 
 

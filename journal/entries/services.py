@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from journal import crypto
 from journal.auth.models import User
 from journal.auth.services import data_key_for
+from journal.domain import DomainError
 from journal.entries import scales, timekeeping
 from journal.entries.models import (
     Checkin,
@@ -38,7 +39,7 @@ PAGE_SIZE = 20
 UNREADABLE = "This entry could not be decrypted."
 
 
-class IdempotencyConflict(Exception):
+class IdempotencyConflict(DomainError):
     """The same Idempotency-Key came with a different body (422), or is still being processed (409)."""
 
     def __init__(self, status: int, message: str):
@@ -131,9 +132,9 @@ def create_checkin_idempotent(user: User, key: str, body: bytes, data: CheckinIn
         return checkin, True
     record = IdempotencyKey(user_id=user.id, key=key, fingerprint=fingerprint, created_at=now)
     try:
-        checkin = create_checkin(user, data, also_add=[record])
-    except IntegrityError as exc:  # a concurrent request with the same key got there first
-        db.session.rollback()
+        with db.session.begin_nested():  # undone alone if a concurrent request with this key got there first
+            checkin = create_checkin(user, data, also_add=[record])
+    except IntegrityError as exc:
         raise IdempotencyConflict(409, "A request with this Idempotency-Key is in progress; retry shortly.") from exc
     return checkin, False
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from journal.domain import ValidationError  # noqa: F401  (re-exported: features import it from here)
 from journal.entries import scales, timekeeping
 
 # A phone's clock may run a little ahead of the server's.
@@ -33,15 +34,6 @@ AUDIENCE_MESSAGE = "An object with true/false for peers, clinicians and hide_not
 
 def scale_message(scale: scales.Scale) -> str:
     return f"Choose a {scale.name} from {scale.low} to {scale.high}."
-
-
-class ValidationError(Exception):
-    """Input that cannot be saved; `fields` maps each field to a message a person can act on."""
-
-    def __init__(self, fields: dict[str, str], message: str = "Some fields need another look."):
-        super().__init__(message)
-        self.message = message
-        self.fields = fields
 
 
 @dataclass

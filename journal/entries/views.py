@@ -12,7 +12,7 @@ from journal.entries import bp, carry_over, rows, scales, services, timekeeping,
 from journal.entries.forms import AddItemForm, RenameItemForm
 from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError, audience_from_form, parse_checkin, raw_from_form
-from journal.extensions import db, utcnow
+from journal.extensions import utcnow
 from journal.forms import ActionForm
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
@@ -98,11 +98,9 @@ def create():
         data = _parse_post(tz_name)
         checkin = services.create_checkin(current_user, data)
     except ValidationError as exc:
-        db.session.rollback()
         catalog = tracking.load_catalog(current_user)
         return _render_form("entries/checkin.html", values=_values_from_post(tz_name), errors=exc.fields,
                             catalog=catalog, status=422)
-    db.session.commit()
     flash("Check-in saved. Thank you for taking a moment for yourself.", "success")
     crisis.offer_support(request.form.get("note"))  # the writer alone sees crisis resources
     return redirect(url_for("entries.show", entry_id=checkin.id))
@@ -121,7 +119,6 @@ def quick():
         flash("Tap one of the faces to check in.", "error")
         return redirect(url_for("entries.new"))
     services.create_checkin(current_user, data)
-    db.session.commit()
     flash("Noted. That counts — well done for checking in.", "success")
     return redirect(url_for("entries.timeline"))
 
@@ -169,10 +166,8 @@ def edit(entry_id):
         try:
             services.update_checkin(current_user, checkin, _parse_post(tz_name, view))
         except ValidationError as exc:
-            db.session.rollback()
             return _render_form("entries/edit.html", values=_values_from_post(tz_name), errors=exc.fields,
                                 catalog=tracking.load_catalog(current_user), status=422, entry=view)
-        db.session.commit()
         flash("Check-in updated.", "success")
         crisis.offer_support(request.form.get("note"))
         return redirect(url_for("entries.show", entry_id=checkin.id))
@@ -187,7 +182,6 @@ def delete(entry_id):
     form = ActionForm()
     if form.validate_on_submit():
         services.delete_checkin(checkin)
-        db.session.commit()
         flash("Check-in deleted.", "info")
         return redirect(url_for("entries.timeline"))
     return render_template("entries/delete.html", entry=view, form=form, unreadable=services.UNREADABLE)
@@ -227,11 +221,9 @@ def add_item(kind):
             tracking.add_item(current_user, kind, form.name.data, form.dose.data,
                               as_needed=kind == "medications" and form.as_needed.data)
         except ValidationError as exc:
-            db.session.rollback()
             for name, message in exc.fields.items():
                 getattr(form, name, form.name).errors.append(message)
         else:
-            db.session.commit()
             flash(f"Added “{' '.join(form.name.data.split())}”.", "success")
             return redirect(url_for("entries.track", _anchor=kind))
     return _render_track(422, kind, form)
@@ -248,10 +240,8 @@ def rename_item(kind, item_id):
                                  keep_dose=kind != "medications",
                                  as_needed=form.as_needed.data if kind == "medications" else None)
         except ValidationError as exc:
-            db.session.rollback()
             flash(next(iter(exc.fields.values())), "error")
         else:
-            db.session.commit()
             flash("Saved.", "success")
     else:
         flash(next(iter(form.errors.values()))[0] if form.errors else "Could not save.", "error")
@@ -265,6 +255,5 @@ def archive_item(kind, item_id):
     if ActionForm().validate_on_submit():
         archive = request.form.get("archived", "1") == "1"
         tracking.set_archived(current_user, row, archive)
-        db.session.commit()
         flash("Archived: it stays in past check-ins." if archive else "Restored.", "success")
     return redirect(url_for("entries.track", _anchor=kind))

@@ -22,7 +22,6 @@ bp = Blueprint("peers_api", __name__)
 @bp.errorhandler(PeerError)
 def peer_error(exc: PeerError):
     """A service said no: nothing it did is kept, and the member reads why in the API's error shape."""
-    db.session.rollback()
     return api_failure(exc)
 
 
@@ -99,7 +98,6 @@ def put_profile():
     current = profiles.own_view(current_user)
     data = profiles.ProfileInput(**{name: body.get(name, getattr(current, name)) for name in fields})
     profile = profiles.save_profile(current_user, data)
-    db.session.commit()
     return jsonify(profile_json(profiles.view_of(current_user, profile)))
 
 
@@ -107,7 +105,6 @@ def put_profile():
 @member_api
 def accept_guidelines():
     profiles.accept_guidelines(required_profile())
-    db.session.commit()
     return "", 204
 
 
@@ -136,7 +133,6 @@ def _on_member(action, member_id):
     """Run one connection service on a member (by public id) for a member taking part, and commit."""
     required_profile()
     result = action(current_user, profiles.by_public_id(member_id))
-    db.session.commit()
     return result
 
 
@@ -237,7 +233,6 @@ def add_comment(entry_id):
     if not isinstance(text, str):
         return api_error(422, "invalid", "Write something first.", {"body": "A string."})
     row = comments.add(current_user, checkin, access, text, accept_guidelines=body.get("accept_guidelines") is True)
-    db.session.commit()
     return jsonify(_own_comment_json(row, text)), 201
 
 
@@ -248,7 +243,6 @@ def change_comment(comment_id):
     comment, checkin = comments.get(current_user, comment_id)
     if request.method == "DELETE":
         comments.delete(current_user, comment)
-        db.session.commit()
         return "", 204
     body, error = json_body()
     if error:
@@ -257,7 +251,6 @@ def change_comment(comment_id):
     if not isinstance(text, str):
         return api_error(422, "invalid", "Write something first.", {"body": "A string."})
     comments.edit(current_user, comment, checkin, text)
-    db.session.commit()
     return jsonify(_own_comment_json(comment, text))
 
 
@@ -270,7 +263,6 @@ def add_reaction(entry_id):
     if error:
         return error
     created = comments.react(current_user, checkin, access, str(body.get("kind", "")))
-    db.session.commit()
     return jsonify({"kind": body["kind"], "created": created}), 201 if created else 200
 
 
@@ -280,7 +272,6 @@ def add_reaction(entry_id):
 def remove_reaction(entry_id, kind):
     checkin, access = peer_entry_or_404(entry_id)
     comments.unreact(current_user, checkin, access, kind)
-    db.session.commit()
     return "", 204
 
 
@@ -303,7 +294,6 @@ def list_notifications():
 @member_api
 def read_notifications():
     notifications.mark_all_read(current_user.id)
-    db.session.commit()
     return "", 204
 
 
@@ -319,6 +309,5 @@ def file_report():
         return api_error(422, "invalid", "Details must be text.", {"details": "A string."})
     report = moderation.file_report(current_user, str(body.get("kind", "")), body.get("target_id"),
                                     str(body.get("reason", "")), details)
-    db.session.commit()
     return jsonify({"id": str(report.id), "status": report.status}), 201
 

@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from journal.core import crisis
 from journal.entries.models import Checkin
-from journal.extensions import db
 from journal.forms import ActionForm
 from journal.peers import bp, comments, limits, moderation, profiles, sharing
 from journal.peers.errors import PeerError
@@ -45,17 +44,14 @@ def comment(entry_id):
     try:
         comments.add(current_user, checkin, access, form.body.data, accept_guidelines=form.accept_guidelines.data)
     except comments.GuidelinesNeeded as exc:
-        db.session.rollback()
         form.accept_guidelines.errors.append(exc.message)
         return _render_entry(checkin, access, form, 422)
     except PeerError as exc:
-        db.session.rollback()
         if exc.fields:
             form.body.errors.extend(exc.fields.values())
             return _render_entry(checkin, access, form, 422)
         flash(exc.message, "error")
         return redirect(url_for("peers.entry", entry_id=checkin.id))
-    db.session.commit()
     crisis.offer_support(form.body.data)
     flash("Reply sent.", "success")
     return redirect(url_for("peers.entry", entry_id=checkin.id, _anchor="comments"))
@@ -75,10 +71,7 @@ def react(entry_id):
         else:
             comments.react(current_user, checkin, access, kind)
     except PeerError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
-    else:
-        db.session.commit()
     if request.form.get("next") == "feed":
         return redirect(url_for("peers.feed", _anchor=f"entry-{checkin.id}"))
     return redirect(url_for("peers.entry", entry_id=checkin.id))
@@ -94,7 +87,6 @@ def share(entry_id):
     share_peers = request.form.get("share_peers") == "1"
     hide_note = request.form.get("hide_note_from_peers")
     sharing.set_shared(checkin, share_peers, None if hide_note is None else hide_note == "1")
-    db.session.commit()
     flash("Shared with your peers." if share_peers else "Only you (and anyone else you chose) can see it now.",
           "success")
     if request.form.get("next") == "entry":
@@ -117,12 +109,10 @@ def edit_comment(comment_id):
         try:
             comments.edit(current_user, comment, checkin, form.body.data)
         except PeerError as exc:
-            db.session.rollback()
             if exc.status == 404:
                 abort(404)
             form.body.errors.append(exc.message)
         else:
-            db.session.commit()
             crisis.offer_support(form.body.data)
             flash("Reply updated.", "success")
             return redirect(url_for("peers.entry", entry_id=checkin.id, _anchor="comments"))
@@ -139,7 +129,6 @@ def delete_comment(comment_id):
         comments.delete(current_user, comment)
     except PeerError:
         abort(404)
-    db.session.commit()
     flash("Reply deleted.", "info")
     return redirect(url_for("peers.entry", entry_id=checkin.id, _anchor="comments")
                     if checkin.owner_id == current_user.id or checkin.share_peers else url_for("peers.feed"))
@@ -161,13 +150,11 @@ def report(kind, target_id):
         try:
             moderation.file_report(current_user, kind, target_id, form.reason.data, form.details.data or "")
         except PeerError as exc:
-            db.session.rollback()
             if exc.status == 404:
                 abort(404)
             for name, message in exc.fields.items():
                 getattr(form, name).errors.append(message)
         else:
-            db.session.commit()
             flash("Thank you. A moderator will look at this; you will hear when it has been handled. "
                   "You can also block them at any time.", "success")
             return redirect(url_for("peers.feed"))

@@ -1,8 +1,10 @@
 """Domain errors of the peers feature; views map them to form errors, flashes or HTTP statuses."""
 from __future__ import annotations
 
+from journal.domain import DomainError
 
-class PeerError(Exception):
+
+class PeerError(DomainError):
     """A peer action that cannot be done; `message` is safe to show to the member."""
 
     status = 409

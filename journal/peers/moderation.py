@@ -178,8 +178,8 @@ def get_report(raw_id) -> PeerReport:
 
 
 def detail(moderator: User, report: PeerReport, now: datetime | None = None) -> ReportDetail:
-    """The reported content, decrypted for the moderator; the look goes into the owner's access log.
-    From a GET view on SQLite, call journal.database.begin_writing() first."""
+    """The reported content, decrypted for the moderator; the look goes into the owner's access log
+    (a GET view that calls this is declared @journal.database.writes)."""
     now = now or utcnow()
     subject = db.session.get(User, report.subject_user_id)
     subject_profile = profiles.profile_of(subject.id)

@@ -5,7 +5,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from journal import database
-from journal.extensions import db
 from journal.peers import bp, moderation, profiles
 from journal.peers.errors import PeerError
 from journal.peers.forms import LiftForm, ModerationForm
@@ -27,15 +26,15 @@ def _report_or_404(report_id):
 
 def _render_report(report, form: ModerationForm, status: int = 200):
     detail = moderation.detail(current_user, report)  # writes the owner's access-log row
+    database.keep_writes()  # the look stands, on the form's error page too
     page = render_template("peers/moderation/report.html", detail=detail, form=form, lift_form=LiftForm())
-    db.session.commit()
     return page, status
 
 
 @bp.get("/moderation/reports/<report_id>")
+@database.writes  # showing reported content records the look in the owner's access log
 @moderator_required
 def moderation_report(report_id):
-    database.begin_writing()  # showing reported content records the look in the owner's access log
     return _render_report(_report_or_404(report_id), ModerationForm())
 
 
@@ -46,16 +45,15 @@ def moderation_act(report_id):
     form = ModerationForm()
     if form.validate_on_submit():
         try:
-            moderation.act(current_user, report, form.action.data, form.why.data, form.suspend_for.data)
+            with database.attempt():  # a refused action leaves nothing; the look at the report stays
+                moderation.act(current_user, report, form.action.data, form.why.data, form.suspend_for.data)
         except PeerError as exc:
-            db.session.rollback()
             for name, message in exc.fields.items():
                 getattr(form, name).errors.append(message)
             if not exc.fields:
                 flash(exc.message, "error")
                 return redirect(url_for("peers.moderation_queue"))
         else:
-            db.session.commit()
             flash("Done. The action is recorded and the reporter has been told the report was handled.", "success")
             return redirect(url_for("peers.moderation_queue"))
     return _render_report(report, form, 422)
@@ -72,10 +70,8 @@ def moderation_lift(member_id):
         try:
             moderation.lift_suspension(current_user, target.user_id, form.why.data)
         except PeerError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
             flash("Suspension lifted and recorded.", "success")
     else:
         flash("Say why the suspension is lifted.", "error")

@@ -70,11 +70,9 @@ def profile():
         try:
             profiles.save_profile(current_user, form.to_input())
         except PeerError as exc:
-            db.session.rollback()
             for name, message in exc.fields.items():
                 getattr(form, name).errors.append(message)
         else:
-            db.session.commit()
             flash("Your peer profile is saved." if form.enabled.data else
                   "Saved. Peer support is off: nobody sees your profile or anything you shared.", "success")
             return redirect(url_for("peers.suggestions_page") if form.enabled.data else url_for("peers.profile"))
@@ -87,7 +85,6 @@ def profile():
 def leave():
     if ActionForm().validate_on_submit():
         profiles.opt_out(current_user)
-        db.session.commit()
         flash("Peer support is off. Your journal is untouched; turn it back on any time.", "info")
     return redirect(url_for("peers.profile"))
 
@@ -150,10 +147,8 @@ def _member_action(member_id, action, success: str):
     try:
         action(current_user, target)
     except PeerError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
     else:
-        db.session.commit()
         flash(success, "success")
     back = request.form.get("next")
     if back in ("suggestions", "connections", "feed"):
@@ -212,9 +207,9 @@ def nudge(member_id):
 
 
 @bp.get("/notifications")
+@database.writes  # this page marks what it shows as read
 @member_required
 def notifications_page():
-    database.begin_writing()  # this page marks what it shows as read
     profile, intro = _active_or_intro()
     if intro:
         return intro
@@ -223,7 +218,6 @@ def notifications_page():
     reasons = moderation.reasons_for(current_user, items)
     page = render_peers("peers/notifications.html", profile=profile, items=items, reasons=reasons)
     notifications.mark_all_read(current_user.id, utcnow())
-    db.session.commit()
     return page
 
 

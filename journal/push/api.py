@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from journal.entries.validation import ValidationError
 from journal.errors import api_error
-from journal.extensions import db, limiter, utcnow
+from journal.extensions import limiter, utcnow
 from journal.jsonapi import iso, json_body
 from journal.push import nudges, services, subscriptions, test_send_limit
 from journal.push.models import PushSubscription
@@ -81,12 +81,9 @@ def subscribe():
         label = subscriptions.device_label(request.user_agent.string)
         sub, created = subscriptions.subscribe(current_user, data, label=label, app_origin=_origin(), now=utcnow())
     except ValidationError as exc:
-        db.session.rollback()
         return api_error(422, "invalid", exc.message, exc.fields)
     except services.PushError as exc:
-        db.session.rollback()
         return api_error(exc.status, exc.code, exc.message, exc.fields)
-    db.session.commit()
     return jsonify(subscription_json(sub, data.endpoint, subscriptions.vapid_key_version())), 201 if created else 200
 
 
@@ -94,7 +91,6 @@ def subscribe():
 @login_required
 def unsubscribe(sub_id):
     subscriptions.unsubscribe(own_or_404(PushSubscription, sub_id))
-    db.session.commit()
     return "", 204
 
 
@@ -105,9 +101,7 @@ def send_test():
     try:
         queued = services.enqueue_test(current_user, origin=_origin(), now=utcnow())
     except services.PushError as exc:
-        db.session.rollback()
         return api_error(exc.status, exc.code, exc.message)
-    db.session.commit()
     return jsonify({"queued": queued}), 202
 
 
@@ -121,9 +115,7 @@ def snooze():
     try:
         due = services.snooze(current_user, body.get("minutes", 60), origin=_origin(), now=utcnow())
     except ValidationError as exc:
-        db.session.rollback()
         return api_error(422, "invalid", exc.message, exc.fields)
-    db.session.commit()
     return jsonify({"due_at": iso(due)}), 202
 
 
@@ -146,7 +138,5 @@ def put_reminders():
     try:
         settings = services.update_settings(current_user, services.parse_settings(body), utcnow())
     except ValidationError as exc:
-        db.session.rollback()
         return api_error(422, "invalid", exc.message, exc.fields)
-    db.session.commit()
     return jsonify(reminders_json(settings))

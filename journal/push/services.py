@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from journal import database
 from journal.auth.models import User
+from journal.domain import DomainError
 from journal.entries import timekeeping
 from journal.entries.models import Checkin
 from journal.entries.validation import ValidationError
@@ -30,7 +31,7 @@ PAUSE_MAX_DAYS = 90
 APP_NAME = "Peer Journal"
 
 
-class PushError(Exception):
+class PushError(DomainError):
     """A request about push that cannot be honoured; the message is safe to show."""
 
     def __init__(self, status: int, code: str, message: str, fields: dict | None = None):

@@ -179,7 +179,7 @@ def subscribe(user: User, data: SubscriptionInput, *, label: str, app_origin: st
         db.session.add(sub)
     else:
         sub.owner_id = user.id
-        sub.revision = (sub.revision or 0) + 1
+        sub.revision = PushSubscription.revision + 1  # counted in SQL: two re-subscriptions at once get two
     sub.secret = _seal(user, sub.id, data)
     sub.push_origin = data.push_origin
     sub.app_origin = app_origin

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from journal.entries.timekeeping import local_datetime
 from journal.entries.validation import ValidationError
-from journal.extensions import db, utcnow
+from journal.extensions import utcnow
 from journal.forms import ActionForm
 from journal.push import bp, nudges, services, subscriptions, test_send_limit
 from journal.push.forms import PauseForm, RemindersForm
@@ -64,12 +64,10 @@ def save():
         try:
             services.update_settings(current_user, services.parse_settings(body), utcnow())
         except ValidationError as exc:
-            db.session.rollback()
             for name, message in exc.fields.items():
                 field = _field_for(form, name, message)
                 field.errors = [*field.errors, message]
         else:
-            db.session.commit()
             flash("Reminder settings saved.", "success")
             return redirect(url_for("push.reminders"))
     return _page(form)
@@ -92,7 +90,6 @@ def pause():
     form = PauseForm()
     if current_user.is_member and form.validate_on_submit():
         services.update_settings(current_user, {"pause_days": form.days.data}, utcnow())
-        db.session.commit()
         flash("Reminders are paused. Take care of yourself.", "success")
     return redirect(url_for("push.reminders"))
 
@@ -102,7 +99,6 @@ def pause():
 def resume():
     if current_user.is_member and ActionForm().validate_on_submit():
         services.update_settings(current_user, {"pause_days": 0}, utcnow())
-        db.session.commit()
         flash("Reminders are back on.", "success")
     return redirect(url_for("push.reminders"))
 
@@ -117,7 +113,6 @@ def send_test():
         except services.PushError as exc:
             flash(exc.message, "info")
         else:
-            db.session.commit()
             flash(f"A test notification is on its way to {count} device{'s' if count != 1 else ''}.", "success")
     return redirect(url_for("push.reminders"))
 
@@ -128,6 +123,5 @@ def remove_device(sub_id):
     sub = own_or_404(PushSubscription, sub_id)
     if ActionForm().validate_on_submit():
         subscriptions.unsubscribe(sub)
-        db.session.commit()
         flash("That device will no longer get notifications.", "success")
     return redirect(url_for("push.reminders"))
