@@ -50,6 +50,15 @@ DEFAULTS = {
     "RATELIMIT_REDEEM_IP": "20 per hour",
     "RATELIMIT_REDEEM_ACCOUNT": "10 per hour",
     "MAX_CONTENT_LENGTH": 256 * 1024,
+    # Outgoing mail (journal/mail.py). No SMTP host: each message is written to instance/mail/ instead.
+    "MAIL_SMTP_HOST": None,
+    "MAIL_SMTP_PORT": None,  # 587, or 465 with MAIL_SMTP_SSL
+    "MAIL_SMTP_USERNAME": None,
+    "MAIL_SMTP_PASSWORD": None,
+    "MAIL_SMTP_STARTTLS": True,
+    "MAIL_SMTP_SSL": False,
+    "MAIL_SMTP_TIMEOUT": 15.0,
+    "MAIL_FROM": "Peer Journal <no-reply@peerjournal.app>",
     "IDEMPOTENCY_KEY_TTL": timedelta(days=7),
     "VAPID_SUBJECT": "mailto:support@peerjournal.app",
     "PUBLIC_ORIGIN": None,
@@ -107,6 +116,13 @@ ENVIRONMENT = {
     "JOURNAL_VAPID_SUBJECT": ("VAPID_SUBJECT", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "JOURNAL_PUBLIC_ORIGIN": ("PUBLIC_ORIGIN", str),
+    "JOURNAL_SMTP_HOST": ("MAIL_SMTP_HOST", str),
+    "JOURNAL_SMTP_PORT": ("MAIL_SMTP_PORT", int),
+    "JOURNAL_SMTP_USERNAME": ("MAIL_SMTP_USERNAME", str),
+    "JOURNAL_SMTP_PASSWORD": ("MAIL_SMTP_PASSWORD", str),
+    "JOURNAL_SMTP_STARTTLS": ("MAIL_SMTP_STARTTLS", lambda v: v == "1"),
+    "JOURNAL_SMTP_SSL": ("MAIL_SMTP_SSL", lambda v: v == "1"),
+    "JOURNAL_MAIL_FROM": ("MAIL_FROM", str),
     "JOURNAL_BENCH_ROUTES": ("BENCH_ROUTES", lambda v: v == "1"),
     "JOURNAL_BACKUP_RETENTION_DAYS": ("BACKUP_RETENTION_DAYS", int),
     "JOURNAL_PRIVACY_CONTACT": ("PRIVACY_CONTACT", str),
@@ -175,6 +191,9 @@ def _load_secrets(app: Flask, instance: Path) -> None:
     if production and app.config["PUSH_ALLOW_LOCAL_SERVICES"]:
         raise RuntimeError("JOURNAL_PUSH_ALLOW_LOCAL_SERVICES is for tests: a production server must not "
                            "send to push services on its own machine.")
+    if production and app.config.get("MAIL_SMTP_HOST") and not app.config.get("PUBLIC_ORIGIN"):
+        raise RuntimeError("Set JOURNAL_PUBLIC_ORIGIN (https://…) to send mail: links in password-reset and "
+                           "confirmation mails must not take their host from a request's Host header.")
     if production and missing:
         raise RuntimeError(
             "Refusing to start in production without secrets: set "

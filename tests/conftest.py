@@ -213,20 +213,22 @@ class Client:
         assert match, "every page carries the CSRF token in a meta tag"
         return match.group(1)
 
+    # Buffered, as a browser reads a whole answer: the response is closed at once, which is when the app
+    # sends the mail a request queued (journal/mail.py).
     def get(self, url, **kwargs):
-        return self.http.get(url, **kwargs)
+        return self.http.get(url, buffered=True, **kwargs)
 
     def post(self, url, data=None, *, csrf=True, **kwargs):
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.csrf_token())
-        return self.http.post(url, data=data, **kwargs)
+        return self.http.post(url, data=data, buffered=True, **kwargs)
 
     def api(self, method: str, url: str, json=None, *, headers=None, csrf=True, check=True, **kwargs):
         headers = dict(headers or {})
         if csrf and method.upper() not in ("GET", "HEAD"):
             headers.setdefault("X-CSRFToken", self.csrf_token())
-        response = self.http.open(url, method=method.upper(), json=json, headers=headers, **kwargs)
+        response = self.http.open(url, method=method.upper(), json=json, headers=headers, buffered=True, **kwargs)
         if check and self.checker is not None:
             self.checker.check(method, urlsplit(url).path, response)
         return response
@@ -261,6 +263,21 @@ def client(app, openapi_checker):
 def new_client(app, openapi_checker):
     """A factory for more clients (other members, other devices) on the same app."""
     return lambda: Client(app, openapi_checker)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); point the app at it with `smtp_config(smtp_server)`."""
+    from tests.mailbox import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def smtp_config(server, **extra) -> dict:
+    return {"MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": server.port, "MAIL_SMTP_STARTTLS": False, **extra}
 
 
 # --- Builders --------------------------------------------------------------------------------------
