@@ -46,6 +46,10 @@ DEFAULTS = {
     "RATELIMIT_LOGIN_IP": "20 per minute;100 per hour",
     "RATELIMIT_LOGIN_ACCOUNT": "10 per minute;50 per hour",
     "RATELIMIT_REGISTER": "10 per hour",
+    # "Forgot my password" (asking for a link, and setting the password with it): per IP, and per address
+    # whoever asks. The answer never says whether the address has an account.
+    "RATELIMIT_RESET_IP": "10 per hour",
+    "RATELIMIT_RESET_ADDRESS": "3 per hour",
     # Redeeming clinician invitation codes (per IP, and per clinician account whatever the IP).
     "RATELIMIT_REDEEM_IP": "20 per hour",
     "RATELIMIT_REDEEM_ACCOUNT": "10 per hour",
@@ -135,6 +139,8 @@ ENVIRONMENT = {
     "JOURNAL_CRISIS_LINES": ("CRISIS_LINES", json.loads),
     "JOURNAL_CRISIS_PHRASES": ("CRISIS_PHRASES", json.loads),
     "JOURNAL_PEER_NEW_ACCOUNT_DAYS": ("PEER_NEW_ACCOUNT_DAYS", int),
+    "RATELIMIT_RESET_IP": ("RATELIMIT_RESET_IP", str),
+    "RATELIMIT_RESET_ADDRESS": ("RATELIMIT_RESET_ADDRESS", str),
     "RATELIMIT_PEER_COMMENTS": ("RATELIMIT_PEER_COMMENTS", str),
     "RATELIMIT_PEER_REACTIONS": ("RATELIMIT_PEER_REACTIONS", str),
     "RATELIMIT_PEER_REQUESTS": ("RATELIMIT_PEER_REQUESTS", str),

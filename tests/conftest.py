@@ -126,6 +126,7 @@ def app_config(tmp_path, database_url: str, **overrides) -> dict:
         # Many members sign up from one test IP; rate-limit tests set their own, lower limits.
         "RATELIMIT_REGISTER": "1000 per hour",
         "RATELIMIT_LOGIN_IP": "1000 per minute",
+        "RATELIMIT_RESET_IP": "1000 per hour",
         "SERVER_NAME": None,
     }
     config.update(overrides)

@@ -4,7 +4,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from journal import config, crypto
-from journal.auth import devices, services
+from journal.auth import devices, services, tokens
 from journal.extensions import db, utcnow
 
 keys_cli = AppGroup("keys", help="Manage the master keyring that wraps members' data keys.")
@@ -90,3 +90,11 @@ def users_purge_sessions():
     removed = devices.purge_expired(utcnow())
     db.session.commit()
     click.echo(f"Removed {removed} expired sessions.")
+
+
+@users_cli.command("purge-tokens")
+def users_purge_tokens():
+    """Delete spent and expired password-reset and confirmation tokens; run it daily from cron."""
+    removed = tokens.purge_expired(utcnow())
+    db.session.commit()
+    click.echo(f"Removed {removed} spent or expired tokens.")

@@ -73,3 +73,18 @@ class AuthSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Written at most about once a minute (journal/auth/sessions.py), for the idle limit and the list.
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AccountToken(db.Model):
+    """A single-use secret sent by mail: a password reset (valid an hour) or an email confirmation (48 hours).
+    Only its SHA-256 is stored, so a copy of the database cannot use one; `used_at` marks it spent."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # "reset" | "verify"
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

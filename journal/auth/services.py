@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from journal import crypto, database
-from journal.auth import devices
+from journal.auth import devices, tokens
 from journal.auth.models import ROLES, AuthSession, DataKeyRecord, User
 from journal.extensions import db, utcnow
 
@@ -44,7 +44,7 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
@@ -58,7 +58,7 @@ def register(*, email: str, password: str, display_name: str, role: str, timezon
     """Create an account with its data key; None if the email is taken (the caller must not say so)."""
     if role not in ("member", "clinician"):
         raise AccountError("Choose member or clinician.")
-    password_hash = _hash(password)  # hashed either way, so both outcomes take the same time
+    password_hash = hash_password(password)  # hashed either way, so both outcomes take the same time
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         return None
@@ -94,7 +94,8 @@ def change_password(user: User, current: str, new: str) -> None:
     problem = password_problem(new)
     if problem:
         raise AccountError(problem)
-    user.password_hash = _hash(new)
+    user.password_hash = hash_password(new)
+    tokens.spend_all(user.id, tokens.RESET, utcnow())  # a reset link mailed earlier no longer works
     sign_out_everywhere(user)
 
 

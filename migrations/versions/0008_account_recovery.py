@@ -1,0 +1,39 @@
+"""account_tokens: single-use tokens sent by mail (password reset)
+
+Only the SHA-256 of each token is stored. Deleting an account deletes its tokens (ON DELETE CASCADE).
+
+Revision ID: 0008_account_recovery
+Revises: 0007_auth_sessions
+Create Date: 2026-12-05 10:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0008_account_recovery'
+down_revision = '0007_auth_sessions'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('account_tokens',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=16), nullable=False),
+    sa.Column('token_hash', sa.LargeBinary(length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_account_tokens_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_account_tokens_token_hash'))
+    )
+    op.create_index(op.f('ix_account_tokens_user_id'), 'account_tokens', ['user_id'], unique=False)
+
+
+def downgrade():
+    op.drop_index(op.f('ix_account_tokens_user_id'), table_name='account_tokens')
+    op.drop_table('account_tokens')
