@@ -50,6 +50,10 @@ DEFAULTS = {
     # whoever asks. The answer never says whether the address has an account.
     "RATELIMIT_RESET_IP": "10 per hour",
     "RATELIMIT_RESET_ADDRESS": "3 per hour",
+    # Registering an address that has an account mails its owner: at most this often per address.
+    "RATELIMIT_REGISTER_ADDRESS": "3 per hour",
+    # Asking for a new email-confirmation link, per account.
+    "RATELIMIT_VERIFY_RESEND": "5 per hour",
     # Redeeming clinician invitation codes (per IP, and per clinician account whatever the IP).
     "RATELIMIT_REDEEM_IP": "20 per hour",
     "RATELIMIT_REDEEM_ACCOUNT": "10 per hour",

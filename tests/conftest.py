@@ -217,19 +217,20 @@ class Client:
     # Buffered, as a browser reads a whole answer: the response is closed at once, which is when the app
     # sends the mail a request queued (journal/mail.py).
     def get(self, url, **kwargs):
-        return self.http.get(url, buffered=True, **kwargs)
+        return self.http.get(url, **{"buffered": True, **kwargs})
 
     def post(self, url, data=None, *, csrf=True, **kwargs):
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.csrf_token())
-        return self.http.post(url, data=data, buffered=True, **kwargs)
+        return self.http.post(url, data=data, **{"buffered": True, **kwargs})
 
     def api(self, method: str, url: str, json=None, *, headers=None, csrf=True, check=True, **kwargs):
         headers = dict(headers or {})
         if csrf and method.upper() not in ("GET", "HEAD"):
             headers.setdefault("X-CSRFToken", self.csrf_token())
-        response = self.http.open(url, method=method.upper(), json=json, headers=headers, buffered=True, **kwargs)
+        response = self.http.open(url, method=method.upper(), json=json, headers=headers,
+                                  **{"buffered": True, **kwargs})
         if check and self.checker is not None:
             self.checker.check(method, urlsplit(url).path, response)
         return response
@@ -237,6 +238,25 @@ class Client:
     def register(self, email, password=PASSWORD, display_name="River", role="member", timezone="UTC"):
         return self.post("/register", {"email": email, "password": password, "display_name": display_name,
                                        "role": role, "timezone": timezone})
+
+    def open_link(self, url):
+        """Open a link from a mail as a browser does: the first hop takes the token off the URL."""
+        parts = urlsplit(url)
+        first = self.get(f"{parts.path}?{parts.query}")
+        assert first.status_code == 302 and first.headers["Location"] == parts.path, first.headers.get("Location")
+        return self.get(parts.path)
+
+    def confirm_email(self, email=None):
+        """Follow the newest confirmation link mailed to this member and confirm with one tap."""
+        from tests.mailbox import link_in, received
+
+        messages = [m for m in received(self.app, email or self.email) if "/account/verify" in m.get_content()]
+        assert messages, "no confirmation mail"
+        page = self.open_link(link_in(messages[-1], "/account/verify"))
+        assert page.status_code == 200, page.get_data(as_text=True)
+        response = self.post("/account/verify")
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
 
     def login(self, email, password=PASSWORD):
         return self.post("/login", {"email": email, "password": password})
@@ -284,21 +304,21 @@ def smtp_config(server, **extra) -> dict:
 # --- Builders --------------------------------------------------------------------------------------
 
 class Members:
-    """Creates accounts through the registration form and logs them in on their own client."""
+    """Creates accounts through the registration form (which signs them in) and confirms their email with
+    the link mailed to them, as a person would."""
 
     def __init__(self, app, new_client):
         self.app = app
         self.new_client = new_client
         self.count = 0
 
-    def make(self, *, role="member", timezone="UTC", display_name=None, email=None) -> Client:
+    def make(self, *, role="member", timezone="UTC", display_name=None, email=None, verified=True) -> Client:
         self.count += 1
         email = email or f"person{self.count}@example.org"
         client = self.new_client()
         response = client.register(email, display_name=display_name or f"Person {self.count}", role=role,
                                    timezone=timezone)
         assert response.status_code == 302, response.get_data(as_text=True)
-        assert client.login(email).status_code == 302
         client.email = email
         with self.app.app_context():
             from sqlalchemy import select
@@ -306,6 +326,8 @@ class Members:
             from journal.auth.models import User
 
             client.user_id = db.session.scalar(select(User.id).where(User.email == email))
+        if verified:
+            client.confirm_email()
         return client
 
 

@@ -31,9 +31,20 @@ class _Collect:
 class SMTPServer(Controller):
     """aiosmtpd on 127.0.0.1 on a free port (port 0, read back once bound)."""
 
+    running: list[SMTPServer] = []  # so that `received()` finds what an app sent, wherever it went
+
     def __init__(self, **kwargs):
         self.inbox = _Collect()
         super().__init__(self.inbox, hostname="127.0.0.1", port=0, **kwargs)
+
+    def start(self):
+        super().start()
+        SMTPServer.running.append(self)
+
+    def stop(self, *args, **kwargs):
+        if self in SMTPServer.running:
+            SMTPServer.running.remove(self)
+        super().stop(*args, **kwargs)
 
     def _trigger_server(self):
         self.port = self.server.sockets[0].getsockname()[1]
@@ -79,3 +90,19 @@ def body(message) -> str:
 
 def links(message) -> list[str]:
     return LINK.findall(body(message))
+
+
+def received(app, to: str) -> list:
+    """Every message the app sent to `to`, oldest first: from its files, or from the SMTP server it uses."""
+    settings = app.extensions["journal.mail"]
+    if settings.to_files:
+        return outbox(app, to)
+    servers = [s for s in SMTPServer.running if s.port == settings.port]
+    assert servers, "the app sends through an SMTP server no test started"
+    return servers[0].to(to)
+
+
+def link_in(message, path: str) -> str:
+    """The one link in `message` to `path` (e.g. "/account/verify")."""
+    [url] = [url for url in links(message) if path in url]
+    return url

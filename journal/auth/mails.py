@@ -21,3 +21,15 @@ def reset(email: str, token: str) -> Message:
 def password_changed(email: str, now: datetime) -> Message:
     return _message(email, "Your Peer Journal password was changed", "password_changed", "password-changed",
                     when=now, forgot_url=link("auth.forgot_password"))
+
+
+def confirm_address(email: str, token: str) -> Message:
+    return _message(email, "Confirm your email address for Peer Journal", "confirm", "verify",
+                    url=link("auth.verify_email", token=token))
+
+
+def already_registered(email: str) -> Message:
+    """To the owner of an address someone tried to register again: the answer on the page was the same as
+    for a new account, so this mail is how the real owner learns of it."""
+    return _message(email, "Someone tried to create a Peer Journal account with your address", "already_registered",
+                    "register-taken", login_url=link("auth.login"), forgot_url=link("auth.forgot_password"))

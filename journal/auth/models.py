@@ -27,6 +27,9 @@ class User(UserMixin, db.Model):
     # Bumped whenever the member's symptoms, tags or medications change: keys the decrypted-catalog cache.
     catalog_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the member followed the link mailed to them (journal/auth/verification.py). Accounts older than
+    # email confirmation were marked confirmed by migration 0008, so nobody was locked out.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     data_key: Mapped[DataKeyRecord | None] = relationship(
         back_populates="user", lazy="joined", cascade="all, delete-orphan", passive_deletes=True
@@ -39,6 +42,10 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class DataKeyRecord(db.Model):

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from journal.auth import tokens
+from journal.auth import tokens, verification
 from journal.auth.models import User
 from journal.auth.services import AccountError, hash_password, normalize_email, password_problem, sign_out_everywhere
 from journal.extensions import db
@@ -48,4 +48,5 @@ def reset_password(token: str | None, new_password: str, now: datetime) -> User:
     user.password_hash = hash_password(new_password)
     tokens.spend_all(user.id, tokens.RESET, now)
     sign_out_everywhere(user)
+    verification.mark_verified(user, now)  # the link reached the address: it is the member's
     return user

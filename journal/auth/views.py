@@ -2,7 +2,8 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from journal.auth import bp, devices, services
+from journal import mail
+from journal.auth import bp, devices, mails, services, verification
 from journal.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm, TimezoneForm
 from journal.auth.sessions import clock, current_session_id, end_session, renew_session, start_session
 from journal.entries.tracking import seed_catalog
@@ -17,22 +18,33 @@ def _login_account_key() -> str:
     return "login-account:" + services.normalize_email(request.form.get("email", ""))[:254]
 
 
+def _register_address_key() -> str:
+    return "register-address:" + services.normalize_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER_ADDRESS"], methods=["POST"],
+               key_func=_register_address_key)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        user = services.register(email=form.email.data, password=form.password.data,
-                                 display_name=form.display_name.data, role=form.role.data,
-                                 timezone=form.timezone.data or "UTC")
-        if user is not None and user.is_member:
-            seed_catalog(user)
+        email = services.normalize_email(form.email.data)
+        user = services.register(email=email, password=form.password.data, display_name=form.display_name.data,
+                                 role=form.role.data, timezone=form.timezone.data or "UTC")
+        if user is not None:
+            if user.is_member:
+                seed_catalog(user)
+            mail.queue(mails.confirm_address(email, verification.issue(user, clock())))
+            start_session(user)  # signed in at once: the first check-in is the next page
+        else:
+            # Taken: the answer below is the same; the address's owner learns of the attempt by mail.
+            mail.queue(mails.already_registered(email))
         db.session.commit()
-        # The same answer whether or not the email was free, so nobody can probe who has an account.
-        flash("Your account is ready. Log in with your email and password to start.", "success")
-        return redirect(url_for("auth.login"))
+        flash(f"Welcome to Peer Journal. We sent a message to {email}: please open it.", "info")
+        return redirect(url_for("entries.new") if form.role.data == "member" else url_for("clinicians.index"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
 

@@ -1,12 +1,19 @@
-"""account_tokens: single-use tokens sent by mail (password reset)
+"""account_tokens: single-use tokens sent by mail (password reset, email confirmation); users.email_verified_at
 
 Only the SHA-256 of each token is stored. Deleting an account deletes its tokens (ON DELETE CASCADE).
+
+Every account that exists when this runs is marked confirmed (email_verified_at = the upgrade's time):
+those members registered before confirmation existed, and many are already connected with peers or
+clinicians; locking them out of their own connections until they find a mail would punish them for our
+change. New accounts confirm by the link mailed at registration.
 
 Revision ID: 0008_account_recovery
 Revises: 0007_auth_sessions
 Create Date: 2026-12-05 10:00:00
 
 """
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -33,7 +40,13 @@ def upgrade():
     )
     op.create_index(op.f('ix_account_tokens_user_id'), 'account_tokens', ['user_id'], unique=False)
 
+    # Plain ADD/DROP COLUMN, never batch mode: on SQLite that rebuilds `users` (see migrations/env.py).
+    op.add_column('users', sa.Column('email_verified_at', sa.DateTime(), nullable=True))
+    op.execute(sa.text("UPDATE users SET email_verified_at = :now")
+               .bindparams(now=datetime.now(timezone.utc).replace(tzinfo=None)))
+
 
 def downgrade():
+    op.drop_column('users', 'email_verified_at')
     op.drop_index(op.f('ix_account_tokens_user_id'), table_name='account_tokens')
     op.drop_table('account_tokens')

@@ -77,10 +77,13 @@ class Member:
     user_id: int
 
 
-def sign_in(context, live_app, *, display_name: str = "River", timezone: str = "UTC", role: str = "member"):
-    """Create an account directly, then log in through the real login form; returns (page, Member)."""
-    from journal.auth import services
+def sign_in(context, live_app, *, display_name: str = "River", timezone: str = "UTC", role: str = "member",
+            verified: bool = True):
+    """Create an account directly (its email confirmed, unless `verified=False`), then log in through the
+    real login form; returns (page, Member)."""
+    from journal.auth import services, verification
     from journal.entries.tracking import seed_catalog
+    from journal.extensions import utcnow
 
     email = f"browser{next(_emails)}-{os.getpid()}@example.org"
     with live_app.app_context():
@@ -88,6 +91,8 @@ def sign_in(context, live_app, *, display_name: str = "River", timezone: str = "
                                  timezone=timezone)
         if user.is_member:
             seed_catalog(user)
+        if verified:
+            verification.mark_verified(user, utcnow())
         db.session.commit()
         member = Member(email=email, user_id=user.id)
     page = context.new_page()
