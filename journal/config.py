@@ -52,6 +52,10 @@ DEFAULTS = {
     "RATELIMIT_RESET_ADDRESS": "3 per hour",
     # Registering an address that has an account mails its owner: at most this often per address.
     "RATELIMIT_REGISTER_ADDRESS": "3 per hour",
+    # The second step of signing in (a code from the authenticator app), per IP and per account. Each
+    # password sign-in also allows only a few wrong codes before the password is asked again.
+    "RATELIMIT_TWO_FACTOR_IP": "20 per minute;100 per hour",
+    "RATELIMIT_TWO_FACTOR_ACCOUNT": "5 per minute;20 per hour",
     # Asking for a new email-confirmation link, per account.
     "RATELIMIT_VERIFY_RESEND": "5 per hour",
     # Redeeming clinician invitation codes (per IP, and per clinician account whatever the IP).

@@ -127,6 +127,7 @@ def app_config(tmp_path, database_url: str, **overrides) -> dict:
         "RATELIMIT_REGISTER": "1000 per hour",
         "RATELIMIT_LOGIN_IP": "1000 per minute",
         "RATELIMIT_RESET_IP": "1000 per hour",
+        "RATELIMIT_TWO_FACTOR_IP": "1000 per minute",
         "SERVER_NAME": None,
     }
     config.update(overrides)
@@ -246,6 +247,37 @@ class Client:
         assert first.status_code == 302 and first.headers["Location"] == parts.path, first.headers.get("Location")
         return self.get(parts.path)
 
+    def set_up_two_factor(self):
+        """Turn on two-step sign-in through the Account pages, keeping the authenticator's secret (as pyotp)
+        to make codes with, and the recovery codes shown once."""
+        import pyotp
+
+        assert self.post("/account/two-factor/start").status_code == 302
+        page = self.get("/account/two-factor").get_data(as_text=True)
+        secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)</code>', page).group(1).replace(" ", "")
+        self.totp, self.totp_step = pyotp.TOTP(secret), None
+        response = self.post("/account/two-factor/confirm", {"code": self.next_code()})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        self.recovery_codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", response.get_data(as_text=True))
+        assert len(self.recovery_codes) == 10
+        return response
+
+    def next_code(self) -> str:
+        """A code the server has not seen yet: this 30-second step's, or the next one's (each works once)."""
+        import time as clock
+
+        now = int(clock.time()) // 30
+        step = now if self.totp_step is None or self.totp_step < now else self.totp_step + 1
+        assert step <= now + 1, "more than two codes in one 30-second step"
+        self.totp_step = step
+        return self.totp.at(step * 30)
+
+    def login_with_code(self, email, password=PASSWORD, code=None):
+        """Both steps: the password, then a code from the authenticator (or the one given)."""
+        first = self.login(email, password)
+        assert first.status_code == 302 and first.headers["Location"] == "/login/code", first.headers.get("Location")
+        return self.post("/login/code", {"code": code or self.next_code()})
+
     def confirm_email(self, email=None):
         """Follow the newest confirmation link mailed to this member and confirm with one tap."""
         from tests.mailbox import link_in, received
@@ -312,12 +344,15 @@ class Members:
         self.new_client = new_client
         self.count = 0
 
-    def make(self, *, role="member", timezone="UTC", display_name=None, email=None, verified=True) -> Client:
+    def make(self, *, role="member", timezone="UTC", display_name=None, email=None, verified=True,
+             two_factor=None) -> Client:
+        """A signed-in account. Clinicians and moderators (a member made moderator with the CLI) also set up
+        two-step sign-in, which they need before they see anyone's data (`two_factor=False` to skip it)."""
         self.count += 1
         email = email or f"person{self.count}@example.org"
         client = self.new_client()
-        response = client.register(email, display_name=display_name or f"Person {self.count}", role=role,
-                                   timezone=timezone)
+        response = client.register(email, display_name=display_name or f"Person {self.count}",
+                                   role="member" if role == "moderator" else role, timezone=timezone)
         assert response.status_code == 302, response.get_data(as_text=True)
         client.email = email
         with self.app.app_context():
@@ -328,6 +363,11 @@ class Members:
             client.user_id = db.session.scalar(select(User.id).where(User.email == email))
         if verified:
             client.confirm_email()
+        if role == "moderator":
+            result = self.app.test_cli_runner().invoke(args=["users", "set-role", email, "moderator"])
+            assert result.exit_code == 0, result.output
+        if two_factor if two_factor is not None else (verified and role != "member"):
+            client.set_up_two_factor()
         return client
 
 

@@ -52,6 +52,15 @@ class ResetPasswordForm(FlaskForm):
                                  description=f"At least 10 characters, up to {PASSWORD_MAX}. A phrase works well.")
 
 
+class CodeForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(), Length(max=64)],
+                       description="The 6 digits your authenticator app shows now, or one of your recovery codes.")
+
+
+class PasswordCheckForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField("New password", validators=[DataRequired(), _acceptable_password],

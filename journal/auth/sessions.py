@@ -33,6 +33,16 @@ _LOGIN_KEYS = ("_user_id", "_fresh", "_id", SID_KEY, "_vetted")
 SESSION_GUARDS: list = []
 
 
+# What a browser was in the middle of when it signed in (a clinician's invitation code) survives into the
+# new session; everything else in the cookie is dropped, as a new session should be.
+CARRIED_KEYS: set[str] = {"after_two_factor"}
+
+
+def carry_through_sign_in(key: str) -> None:
+    """Keep session[key] across signing in (features call this at import)."""
+    CARRIED_KEYS.add(key)
+
+
 def session_guard(guard):
     """Register `guard(user) -> str | None`: a reason to refuse this account a session, or None."""
     if guard not in SESSION_GUARDS:
@@ -117,7 +127,9 @@ def start_session(user: User) -> None:
     cookie), described by its User-Agent; the caller commits."""
     now = clock()
     record, secret = devices.open_session(user, browser=browsers.describe(request.user_agent.string), now=now)
+    carried = {key: session[key] for key in CARRIED_KEYS if key in session}
     session.clear()
+    session.update(carried)
     login_user(user, remember=False)
     session.permanent = True
     session[SID_KEY] = secret

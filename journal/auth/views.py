@@ -6,6 +6,7 @@ from journal import mail
 from journal.auth import bp, devices, mails, services, verification
 from journal.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm, TimezoneForm
 from journal.auth.sessions import clock, current_session_id, end_session, renew_session, start_session
+from journal.auth.twofactor_views import after_password
 from journal.entries.tracking import seed_catalog
 from journal.extensions import db, limiter
 from journal.forms import ActionForm
@@ -59,10 +60,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            start_session(user)
-            db.session.commit()
-            current_app.logger.info("login ok user=%s", user.id)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+            return after_password(user, safe_next_url(request.args.get("next")))
         current_app.logger.info("login failed")
         form.password.errors.append(LOGIN_FAILED)
     return render_template("auth/login.html", form=form), 400 if form.errors else 200

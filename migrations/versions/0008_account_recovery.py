@@ -1,4 +1,8 @@
-"""account_tokens: single-use tokens sent by mail (password reset, email confirmation); users.email_verified_at
+"""account_tokens (password reset, email confirmation), users.email_verified_at, two-step sign-in
+
+account_tokens keeps single-use tokens sent by mail, as SHA-256 only. Two-step sign-in adds the account's
+TOTP secret (encrypted under its data key), when it was turned on and the last time step used, and
+recovery_codes (SHA-256 only).
 
 Only the SHA-256 of each token is stored. Deleting an account deletes its tokens (ON DELETE CASCADE).
 
@@ -45,8 +49,28 @@ def upgrade():
     op.execute(sa.text("UPDATE users SET email_verified_at = :now")
                .bindparams(now=datetime.now(timezone.utc).replace(tzinfo=None)))
 
+    op.add_column('users', sa.Column('totp_secret_ct', sa.LargeBinary(), nullable=True))
+    op.add_column('users', sa.Column('totp_enabled_at', sa.DateTime(), nullable=True))
+    op.add_column('users', sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
+    op.create_table('recovery_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.LargeBinary(length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes')),
+    sa.UniqueConstraint('code_hash', name=op.f('uq_recovery_codes_code_hash'))
+    )
+    op.create_index(op.f('ix_recovery_codes_user_id'), 'recovery_codes', ['user_id'], unique=False)
+
 
 def downgrade():
+    op.drop_index(op.f('ix_recovery_codes_user_id'), table_name='recovery_codes')
+    op.drop_table('recovery_codes')
+    op.drop_column('users', 'totp_last_step')
+    op.drop_column('users', 'totp_enabled_at')
+    op.drop_column('users', 'totp_secret_ct')
     op.drop_column('users', 'email_verified_at')
     op.drop_index(op.f('ix_account_tokens_user_id'), table_name='account_tokens')
     op.drop_table('account_tokens')

@@ -94,14 +94,30 @@ def test_until_confirmed_a_member_cannot_reply(app, members):
 
 
 def test_until_confirmed_a_clinician_cannot_redeem_and_the_code_still_works_after(app, members):
+    """Staff set up two-step sign-in only with a confirmed address, so this clinician's confirmation is
+    cleared by hand afterwards: redeeming is refused on its own account."""
     patient = members.make()
     code = invite(patient)
-    clinician = make_clinician(members, verified=False)
+    clinician = make_clinician(members)
+    with app.app_context():
+        db.session.get(User, clinician.user_id).email_verified_at = None
+        db.session.commit()
     response = clinician.post("/clinician/redeem", {"code": code})
     assert response.status_code == 403 and "Confirm your email address first" in response.get_data(as_text=True)
+    clinician.post("/account/verify/resend")
     clinician.confirm_email()
     response = clinician.post("/clinician/redeem", {"code": code})
     assert response.status_code == 302 and "/clinician/patients/" in response.headers["Location"]
+
+
+def test_an_unconfirmed_clinician_is_asked_to_confirm_before_setting_up_two_steps(app, members):
+    clinician = members.make(role="clinician", verified=False)
+    response = clinician.get("/clinician/redeem")
+    assert response.status_code == 302 and response.headers["Location"] == "/account/two-factor"
+    page = clinician.get("/account/two-factor").get_data(as_text=True)
+    assert "First confirm your email address" in page and "Set up two-step sign-in</button>" not in page
+    response = clinician.post("/account/two-factor/start")
+    assert response.status_code == 403 and "before you set up two-step sign-in" in response.get_data(as_text=True)
 
 
 def test_the_banner_asks_until_confirmed_and_sends_a_new_link(app, newcomer):
