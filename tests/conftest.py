@@ -236,9 +236,14 @@ class Client:
             self.checker.check(method, urlsplit(url).path, response)
         return response
 
-    def register(self, email, password=PASSWORD, display_name="River", role="member", timezone="UTC"):
-        return self.post("/register", {"email": email, "password": password, "display_name": display_name,
-                                       "role": role, "timezone": timezone})
+    def register(self, email, password=PASSWORD, display_name="River", role="member", timezone="UTC",
+                 privacy=True):
+        """The registration form, with the privacy box ticked (as it must be) unless `privacy=False`."""
+        data = {"email": email, "password": password, "display_name": display_name, "role": role,
+                "timezone": timezone}
+        if privacy:
+            data["privacy"] = "y"
+        return self.post("/register", data)
 
     def open_link(self, url):
         """Open a link from a mail as a browser does: the first hop takes the token off the URL."""

@@ -35,6 +35,9 @@ class RegisterForm(FlaskForm):
                                                   SelectChoice("clinician", "A clinician (invited by patients)")],
                       default="member", validators=[InputRequired()])
     timezone = HiddenField(default="UTC", validators=[_valid_timezone])
+    privacy = BooleanField("I have read how Peer Journal handles my data (the privacy page above)",
+                           default=False,
+                           validators=[DataRequired(message="Please read the privacy page, then tick this box.")])
 
 
 class LoginForm(FlaskForm):

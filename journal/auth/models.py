@@ -30,6 +30,10 @@ class User(UserMixin, db.Model):
     # When the member followed the link mailed to them (journal/auth/verification.py). Accounts older than
     # email confirmation were marked confirmed by migration 0008, so nobody was locked out.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The version of /privacy (journal/core/views.py: PRIVACY_VERSION) the member agreed to at registration,
+    # and when. Accounts from before consent was recorded have neither.
+    privacy_version: Mapped[str | None] = mapped_column(String(32))
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Two-step sign-in (journal/auth/twofactor.py). The TOTP secret is encrypted under the account's data key
     # and read only when a code is checked (deferred). Enabled once a first code confirmed it; the last time
     # step used is kept so that a code works once.

@@ -54,8 +54,10 @@ def _dummy_hash(method: str) -> str:
 
 
 @database.retrying_conflicts
-def register(*, email: str, password: str, display_name: str, role: str, timezone: str) -> User | None:
-    """Create an account with its data key; None if the email is taken (the caller must not say so)."""
+def register(*, email: str, password: str, display_name: str, role: str, timezone: str,
+             privacy_version: str | None = None, now: datetime | None = None) -> User | None:
+    """Create an account with its data key, recording which version of the privacy page its owner agreed
+    to; None if the email is taken (the caller must not say so)."""
     if role not in ("member", "clinician"):
         raise AccountError("Choose member or clinician.")
     password_hash = hash_password(password)  # hashed either way, so both outcomes take the same time
@@ -63,7 +65,8 @@ def register(*, email: str, password: str, display_name: str, role: str, timezon
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         return None
     user = User(email=email, password_hash=password_hash, display_name=display_name.strip(),
-                role=role, timezone=timezone)
+                role=role, timezone=timezone, privacy_version=privacy_version,
+                privacy_accepted_at=(now or utcnow()) if privacy_version else None)
     db.session.add(user)
     db.session.flush()
     wrapped = crypto.vault().new_data_key(user.id)

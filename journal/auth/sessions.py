@@ -33,14 +33,12 @@ _LOGIN_KEYS = ("_user_id", "_fresh", "_id", SID_KEY, "_vetted")
 SESSION_GUARDS: list = []
 
 
-# What a browser was in the middle of when it signed in (a clinician's invitation code) survives into the
-# new session; everything else in the cookie is dropped, as a new session should be.
-CARRIED_KEYS: set[str] = {"after_two_factor"}
-
-
-def carry_through_sign_in(key: str) -> None:
-    """Keep session[key] across signing in (features call this at import)."""
-    CARRIED_KEYS.add(key)
+# A clinician's invitation code, waiting in the session from the link's first hop until it is redeemed
+# (journal/clinicians/views.py: redeem), through registration, login and two-step set-up.
+PENDING_INVITATION = "pending_invitation"
+# What a browser was in the middle of when it signed in survives into the new session; everything else in
+# the cookie is dropped, as a new session should be.
+CARRIED_KEYS = frozenset({"after_two_factor", PENDING_INVITATION})
 
 
 def session_guard(guard):
@@ -113,7 +111,7 @@ def unauthorized():
         body = {"error": {"code": "unauthorized", "message": "Log in to use the API.", "fields": {}}}
         return jsonify(body), 401
     flash(login_manager.login_message, "info")
-    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
 
 
 def current_session_id() -> uuid.UUID | None:

@@ -1,4 +1,4 @@
-"""account_tokens (password reset, email confirmation), users.email_verified_at, two-step sign-in
+"""account_tokens (password reset, email confirmation), users.email_verified_at, privacy consent, two-step sign-in
 
 account_tokens keeps single-use tokens sent by mail, as SHA-256 only. Two-step sign-in adds the account's
 TOTP secret (encrypted under its data key), when it was turned on and the last time step used, and
@@ -49,6 +49,9 @@ def upgrade():
     op.execute(sa.text("UPDATE users SET email_verified_at = :now")
                .bindparams(now=datetime.now(timezone.utc).replace(tzinfo=None)))
 
+    # The privacy page's version agreed to at registration; accounts from before have none recorded.
+    op.add_column('users', sa.Column('privacy_version', sa.String(length=32), nullable=True))
+    op.add_column('users', sa.Column('privacy_accepted_at', sa.DateTime(), nullable=True))
     op.add_column('users', sa.Column('totp_secret_ct', sa.LargeBinary(), nullable=True))
     op.add_column('users', sa.Column('totp_enabled_at', sa.DateTime(), nullable=True))
     op.add_column('users', sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
@@ -71,6 +74,8 @@ def downgrade():
     op.drop_column('users', 'totp_last_step')
     op.drop_column('users', 'totp_enabled_at')
     op.drop_column('users', 'totp_secret_ct')
+    op.drop_column('users', 'privacy_accepted_at')
+    op.drop_column('users', 'privacy_version')
     op.drop_column('users', 'email_verified_at')
     op.drop_index(op.f('ix_account_tokens_user_id'), table_name='account_tokens')
     op.drop_table('account_tokens')

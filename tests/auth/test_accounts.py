@@ -31,6 +31,24 @@ def test_registering_signs_in_and_lands_on_the_first_check_in(app, client):
     assert client.get("/").headers["Location"] == "/checkin"
 
 
+def test_registering_needs_the_privacy_box_ticked_and_records_the_version(app, client):
+    from journal.core.views import PRIVACY_VERSION
+
+    form = client.get("/register").get_data(as_text=True)
+    assert 'href="/privacy"' in form
+    assert '<input id="privacy" name="privacy" required type="checkbox" value="y">' in form  # never pre-ticked
+    assert "aria-invalid" not in form
+    response = client.register("consent@example.org", privacy=False)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Please read the privacy page, then tick this box." in page
+    assert 'aria-describedby="privacy-err"' in page and 'id="privacy-err"' in page
+    assert user_by_email(app, "consent@example.org") is None and received(app, "consent@example.org") == []
+
+    assert client.register("consent@example.org").status_code == 302
+    user = user_by_email(app, "consent@example.org")
+    assert user.privacy_version == PRIVACY_VERSION and user.privacy_accepted_at is not None
+
+
 def test_register_as_clinician(app, client):
     client.register("dr@example.org", display_name="Dr Rivera", role="clinician")
     assert user_by_email(app, "dr@example.org").role == "clinician"

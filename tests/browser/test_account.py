@@ -99,3 +99,40 @@ def test_forgotten_password_reset_from_the_mailed_link_at_320_px(phone, browser,
     # The device that was signed in was signed out by the reset.
     response = page.goto("/timeline")
     assert response.url.split("?")[0].endswith("/login")
+
+
+def _new_invitation(page) -> tuple[str, str]:
+    page.goto("/sharing/clinicians/")
+    page.click("button:has-text('Create invitation')")
+    page.wait_for_selector("h1:has-text('Invitation created')")
+    return page.input_value("#invite-code"), page.input_value("#invite-link")
+
+
+def test_the_invitation_code_copies_and_the_link_copies_where_the_browser_cannot_share(phone, live_app, live_server):
+    phone.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page, _ = sign_in(phone, live_app)
+    code, link = _new_invitation(page)
+    assert fits(page)
+    copy, share = page.locator("button[data-copy]"), page.locator("button[data-share]")
+    assert copy.is_visible() and share.is_visible()
+    assert share.inner_text() == "Copy link"  # no Web Share API in this desktop Chromium
+    copy.click()
+    page.wait_for_selector("#share-status:has-text('Code copied.')")
+    assert page.evaluate("navigator.clipboard.readText()") == code
+    share.click()
+    page.wait_for_selector("#share-status:has-text('Link copied.')")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+
+
+def test_the_invitation_link_goes_to_the_share_sheet_where_there_is_one(phone, live_app):
+    # A phone's share sheet, stood in for: record what the page asks to share.
+    phone.add_init_script("navigator.share = (data) => { window.shared = data; return Promise.resolve(); };")
+    page, _ = sign_in(phone, live_app)
+    code, link = _new_invitation(page)
+    share = page.locator("button[data-share]")
+    assert share.inner_text() == "Share link"
+    share.click()
+    page.wait_for_selector("#share-status:has-text('Shared.')")
+    shared = page.evaluate("window.shared")
+    assert shared["url"] == link and shared["title"] == "Peer Journal invitation"
+    assert code in shared["url"]

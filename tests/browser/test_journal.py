@@ -27,6 +27,8 @@ def test_register_check_in_edit_and_delete_on_a_small_phone(browser, live_server
     page.fill("input[name=email]", email)
     page.fill("input[name=display_name]", "Wren")
     page.fill("input[name=password]", PASSWORD)
+    assert not page.is_checked("input[name=privacy]")  # nothing ticked for the member
+    page.check("input[name=privacy]")
     page.click("button[type=submit]")
     page.wait_for_url("**/checkin")  # signed in at once: no second form
     assert "We sent a message to" in page.content() and "Please confirm your email address" in page.content()
