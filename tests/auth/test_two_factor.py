@@ -254,3 +254,15 @@ def test_staff_log_in_with_both_steps(members, new_client, role):
     assert response.status_code == 302
     home = "/clinician/profile" if role == "clinician" else "/peers/moderation"
     assert browser.get(home).status_code == 200
+
+
+def test_deleting_the_account_deletes_its_recovery_codes_and_mailed_links(app, members):
+    from journal.auth.models import AccountToken
+
+    member = members.make(two_factor=True)
+    member.post("/password/forgot", {"email": member.email})
+    response = member.post("/account/delete", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RecoveryCode)) == 0
+        assert db.session.scalar(select(func.count()).select_from(AccountToken)) == 0
