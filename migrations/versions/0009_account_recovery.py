@@ -11,8 +11,8 @@ those members registered before confirmation existed, and many are already conne
 clinicians; locking them out of their own connections until they find a mail would punish them for our
 change. New accounts confirm by the link mailed at registration.
 
-Revision ID: 0008_account_recovery
-Revises: 0007_auth_sessions
+Revision ID: 0009_account_recovery
+Revises: 0008_medication_schedule
 Create Date: 2026-12-05 10:00:00
 
 """
@@ -23,8 +23,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_account_recovery'
-down_revision = '0007_auth_sessions'
+revision = '0009_account_recovery'
+down_revision = '0008_medication_schedule'
 branch_labels = None
 depends_on = None
 
