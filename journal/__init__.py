@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from journal import caches, crypto, database, fragments, security, urls
+    from journal import caches, crypto, database, fragments, mail, security, urls
     from journal.extensions import csrf, db, limiter, login_manager, migrate
 
     database.configure(app)
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     urls.init_app(app)
     fragments.init_app(app)
+    mail.init_app(app)
 
     from journal.auth import api as auth_api
     from journal.auth import bp as auth_bp

@@ -46,10 +46,31 @@ DEFAULTS = {
     "RATELIMIT_LOGIN_IP": "20 per minute;100 per hour",
     "RATELIMIT_LOGIN_ACCOUNT": "10 per minute;50 per hour",
     "RATELIMIT_REGISTER": "10 per hour",
+    # "Forgot my password" (asking for a link, and setting the password with it): per IP, and per address
+    # whoever asks. The answer never says whether the address has an account.
+    "RATELIMIT_RESET_IP": "10 per hour",
+    "RATELIMIT_RESET_ADDRESS": "3 per hour",
+    # Registering an address that has an account mails its owner: at most this often per address.
+    "RATELIMIT_REGISTER_ADDRESS": "3 per hour",
+    # The second step of signing in (a code from the authenticator app), per IP and per account. Each
+    # password sign-in also allows only a few wrong codes before the password is asked again.
+    "RATELIMIT_TWO_FACTOR_IP": "20 per minute;100 per hour",
+    "RATELIMIT_TWO_FACTOR_ACCOUNT": "5 per minute;20 per hour",
+    # Asking for a new email-confirmation link, per account.
+    "RATELIMIT_VERIFY_RESEND": "5 per hour",
     # Redeeming clinician invitation codes (per IP, and per clinician account whatever the IP).
     "RATELIMIT_REDEEM_IP": "20 per hour",
     "RATELIMIT_REDEEM_ACCOUNT": "10 per hour",
     "MAX_CONTENT_LENGTH": 256 * 1024,
+    # Outgoing mail (journal/mail.py). No SMTP host: each message is written to instance/mail/ instead.
+    "MAIL_SMTP_HOST": None,
+    "MAIL_SMTP_PORT": None,  # 587, or 465 with MAIL_SMTP_SSL
+    "MAIL_SMTP_USERNAME": None,
+    "MAIL_SMTP_PASSWORD": None,
+    "MAIL_SMTP_STARTTLS": True,
+    "MAIL_SMTP_SSL": False,
+    "MAIL_SMTP_TIMEOUT": 15.0,
+    "MAIL_FROM": "Peer Journal <no-reply@peerjournal.app>",
     "IDEMPOTENCY_KEY_TTL": timedelta(days=7),
     "VAPID_SUBJECT": "mailto:support@peerjournal.app",
     "PUBLIC_ORIGIN": None,
@@ -110,6 +131,13 @@ ENVIRONMENT = {
     "JOURNAL_VAPID_SUBJECT": ("VAPID_SUBJECT", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "JOURNAL_PUBLIC_ORIGIN": ("PUBLIC_ORIGIN", str),
+    "JOURNAL_SMTP_HOST": ("MAIL_SMTP_HOST", str),
+    "JOURNAL_SMTP_PORT": ("MAIL_SMTP_PORT", int),
+    "JOURNAL_SMTP_USERNAME": ("MAIL_SMTP_USERNAME", str),
+    "JOURNAL_SMTP_PASSWORD": ("MAIL_SMTP_PASSWORD", str),
+    "JOURNAL_SMTP_STARTTLS": ("MAIL_SMTP_STARTTLS", lambda v: v == "1"),
+    "JOURNAL_SMTP_SSL": ("MAIL_SMTP_SSL", lambda v: v == "1"),
+    "JOURNAL_MAIL_FROM": ("MAIL_FROM", str),
     "JOURNAL_BENCH_ROUTES": ("BENCH_ROUTES", lambda v: v == "1"),
     "JOURNAL_PROXY_HOPS": ("PROXY_HOPS", int),
     "JOURNAL_BACKUP_RETENTION_DAYS": ("BACKUP_RETENTION_DAYS", int),
@@ -123,6 +151,8 @@ ENVIRONMENT = {
     "JOURNAL_CRISIS_LINES": ("CRISIS_LINES", json.loads),
     "JOURNAL_CRISIS_PHRASES": ("CRISIS_PHRASES", json.loads),
     "JOURNAL_PEER_NEW_ACCOUNT_DAYS": ("PEER_NEW_ACCOUNT_DAYS", int),
+    "RATELIMIT_RESET_IP": ("RATELIMIT_RESET_IP", str),
+    "RATELIMIT_RESET_ADDRESS": ("RATELIMIT_RESET_ADDRESS", str),
     "RATELIMIT_PEER_COMMENTS": ("RATELIMIT_PEER_COMMENTS", str),
     "RATELIMIT_PEER_REACTIONS": ("RATELIMIT_PEER_REACTIONS", str),
     "RATELIMIT_PEER_REQUESTS": ("RATELIMIT_PEER_REQUESTS", str),
@@ -179,6 +209,9 @@ def _load_secrets(app: Flask, instance: Path) -> None:
     if production and app.config["PUSH_ALLOW_LOCAL_SERVICES"]:
         raise RuntimeError("JOURNAL_PUSH_ALLOW_LOCAL_SERVICES is for tests: a production server must not "
                            "send to push services on its own machine.")
+    if production and app.config.get("MAIL_SMTP_HOST") and not app.config.get("PUBLIC_ORIGIN"):
+        raise RuntimeError("Set JOURNAL_PUBLIC_ORIGIN (https://…) to send mail: links in password-reset and "
+                           "confirmation mails must not take their host from a request's Host header.")
     if production and missing:
         raise RuntimeError(
             "Refusing to start in production without secrets: set "

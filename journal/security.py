@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, has_request_context, request
+from flask import Flask, abort, flash, has_request_context, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 
@@ -87,12 +87,24 @@ def _harden_response(response):
 
 # Who keeps a journal: members, and moderators (members who also moderate). Clinician accounts do not.
 JOURNAL_KEEPERS = frozenset({"member", "moderator"})
+# Who sees other members' data by role: clinicians (their patients') and moderators (reported content). A
+# route only they may use needs two-step sign-in first (`roles_only`).
+STAFF_ROLES = frozenset({"clinician", "moderator"})
+
+
+SECOND_FACTOR_NEEDED = ("Set up two-step sign-in first (Account, Two-step sign-in): clinicians and moderators "
+                        "need it before they see anyone's data.")
 
 
 def roles_only(roles, *, api_message: str | None = None):
     """Decorator: signed in (else the login redirect, or 401 for the API), and of one of `roles`, else 403:
-    the error page, or for an API view (one that passes `api_message`) the JSON error saying so."""
+    the error page, or for an API view (one that passes `api_message`) the JSON error saying so.
+
+    A route only staff may use (clinicians, moderators) shows other members' data, so it also needs the
+    account's two-step sign-in: until it is set up, pages send the browser to set it up (and come back
+    afterwards) and the API answers 403 `second_factor_required`."""
     roles = frozenset({roles} if isinstance(roles, str) else roles)
+    staff_only = roles <= STAFF_ROLES
 
     def decorator(view):
         @wraps(view)
@@ -102,6 +114,13 @@ def roles_only(roles, *, api_message: str | None = None):
                 if api_message is not None:
                     return api_error(403, message=api_message)
                 abort(403)
+            if staff_only and current_user.needs_second_factor:
+                if api_message is not None:
+                    return api_error(403, "second_factor_required", SECOND_FACTOR_NEEDED)
+                if request.method == "GET":
+                    session["after_two_factor"] = request.full_path.rstrip("?")
+                flash(SECOND_FACTOR_NEEDED, "info")
+                return redirect(url_for("auth.two_factor"))
             return view(*args, **kwargs)
 
         return wrapper

@@ -145,6 +145,8 @@ def app_config(tmp_path, database_url: str, **overrides) -> dict:
         # Many members sign up from one test IP; rate-limit tests set their own, lower limits.
         "RATELIMIT_REGISTER": "1000 per hour",
         "RATELIMIT_LOGIN_IP": "1000 per minute",
+        "RATELIMIT_RESET_IP": "1000 per hour",
+        "RATELIMIT_TWO_FACTOR_IP": "1000 per minute",
         "SERVER_NAME": None,
     }
     config.update(overrides)
@@ -239,27 +241,85 @@ class Client:
         assert match, "every page carries the CSRF token in a meta tag"
         return match.group(1)
 
+    # Buffered, as a browser reads a whole answer: the response is closed at once, which is when the app
+    # sends the mail a request queued (journal/mail.py).
     def get(self, url, **kwargs):
-        return self.http.get(url, **kwargs)
+        return self.http.get(url, **{"buffered": True, **kwargs})
 
     def post(self, url, data=None, *, csrf=True, **kwargs):
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.csrf_token())
-        return self.http.post(url, data=data, **kwargs)
+        return self.http.post(url, data=data, **{"buffered": True, **kwargs})
 
     def api(self, method: str, url: str, json=None, *, headers=None, csrf=True, check=True, **kwargs):
         headers = dict(headers or {})
         if csrf and method.upper() not in ("GET", "HEAD"):
             headers.setdefault("X-CSRFToken", self.csrf_token())
-        response = self.http.open(url, method=method.upper(), json=json, headers=headers, **kwargs)
+        response = self.http.open(url, method=method.upper(), json=json, headers=headers,
+                                  **{"buffered": True, **kwargs})
         if check and self.checker is not None:
             self.checker.check(method, urlsplit(url).path, response)
         return response
 
-    def register(self, email, password=PASSWORD, display_name="River", role="member", timezone="UTC"):
-        return self.post("/register", {"email": email, "password": password, "display_name": display_name,
-                                       "role": role, "timezone": timezone})
+    def register(self, email, password=PASSWORD, display_name="River", role="member", timezone="UTC",
+                 privacy=True):
+        """The registration form, with the privacy box ticked (as it must be) unless `privacy=False`."""
+        data = {"email": email, "password": password, "display_name": display_name, "role": role,
+                "timezone": timezone}
+        if privacy:
+            data["privacy"] = "y"
+        return self.post("/register", data)
+
+    def open_link(self, url):
+        """Open a link from a mail as a browser does: the first hop takes the token off the URL."""
+        parts = urlsplit(url)
+        first = self.get(f"{parts.path}?{parts.query}")
+        assert first.status_code == 302 and first.headers["Location"] == parts.path, first.headers.get("Location")
+        return self.get(parts.path)
+
+    def set_up_two_factor(self):
+        """Turn on two-step sign-in through the Account pages, keeping the authenticator's secret (as pyotp)
+        to make codes with, and the recovery codes shown once."""
+        import pyotp
+
+        assert self.post("/account/two-factor/start").status_code == 302
+        page = self.get("/account/two-factor").get_data(as_text=True)
+        secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)</code>', page).group(1).replace(" ", "")
+        self.totp, self.totp_step = pyotp.TOTP(secret), None
+        response = self.post("/account/two-factor/confirm", {"code": self.next_code()})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        self.recovery_codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", response.get_data(as_text=True))
+        assert len(self.recovery_codes) == 10
+        return response
+
+    def next_code(self) -> str:
+        """A code the server has not seen yet: this 30-second step's, or the next one's (each works once)."""
+        import time as clock
+
+        now = int(clock.time()) // 30
+        step = now if self.totp_step is None or self.totp_step < now else self.totp_step + 1
+        assert step <= now + 1, "more than two codes in one 30-second step"
+        self.totp_step = step
+        return self.totp.at(step * 30)
+
+    def login_with_code(self, email, password=PASSWORD, code=None):
+        """Both steps: the password, then a code from the authenticator (or the one given)."""
+        first = self.login(email, password)
+        assert first.status_code == 302 and first.headers["Location"] == "/login/code", first.headers.get("Location")
+        return self.post("/login/code", {"code": code or self.next_code()})
+
+    def confirm_email(self, email=None):
+        """Follow the newest confirmation link mailed to this member and confirm with one tap."""
+        from tests.mailbox import link_in, received
+
+        messages = [m for m in received(self.app, email or self.email) if "/account/verify" in m.get_content()]
+        assert messages, "no confirmation mail"
+        page = self.open_link(link_in(messages[-1], "/account/verify"))
+        assert page.status_code == 200, page.get_data(as_text=True)
+        response = self.post("/account/verify")
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
 
     def login(self, email, password=PASSWORD):
         return self.post("/login", {"email": email, "password": password})
@@ -289,24 +349,42 @@ def new_client(app, openapi_checker):
     return lambda: Client(app, openapi_checker)
 
 
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); point the app at it with `smtp_config(smtp_server)`."""
+    from tests.mailbox import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def smtp_config(server, **extra) -> dict:
+    return {"MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": server.port, "MAIL_SMTP_STARTTLS": False, **extra}
+
+
 # --- Builders --------------------------------------------------------------------------------------
 
 class Members:
-    """Creates accounts through the registration form and logs them in on their own client."""
+    """Creates accounts through the registration form (which signs them in) and confirms their email with
+    the link mailed to them, as a person would."""
 
     def __init__(self, app, new_client):
         self.app = app
         self.new_client = new_client
         self.count = 0
 
-    def make(self, *, role="member", timezone="UTC", display_name=None, email=None) -> Client:
+    def make(self, *, role="member", timezone="UTC", display_name=None, email=None, verified=True,
+             two_factor=None) -> Client:
+        """A signed-in account. Clinicians and moderators (a member made moderator with the CLI) also set up
+        two-step sign-in, which they need before they see anyone's data (`two_factor=False` to skip it)."""
         self.count += 1
         email = email or f"person{self.count}@example.org"
         client = self.new_client()
-        response = client.register(email, display_name=display_name or f"Person {self.count}", role=role,
-                                   timezone=timezone)
+        response = client.register(email, display_name=display_name or f"Person {self.count}",
+                                   role="member" if role == "moderator" else role, timezone=timezone)
         assert response.status_code == 302, response.get_data(as_text=True)
-        assert client.login(email).status_code == 302
         client.email = email
         with self.app.app_context():
             from sqlalchemy import select
@@ -314,6 +392,13 @@ class Members:
             from journal.auth.models import User
 
             client.user_id = db.session.scalar(select(User.id).where(User.email == email))
+        if verified:
+            client.confirm_email()
+        if role == "moderator":
+            result = self.app.test_cli_runner().invoke(args=["users", "set-role", email, "moderator"])
+            assert result.exit_code == 0, result.output
+        if two_factor if two_factor is not None else (verified and role != "member"):
+            client.set_up_two_factor()
         return client
 
 

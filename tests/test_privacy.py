@@ -12,7 +12,7 @@ def test_the_privacy_page_is_public_and_says_what_members_ask(client):
                     "Moderators", "The people who run this server", "notification service", "Delete your account",
                     "up to 30 days", "never your IP address"):
         assert promise in html, promise
-    assert "Version 2026-12-03" in html
+    assert "Version 2026-12-05" in html
 
 
 @pytest.mark.parametrize("config_overrides", [{"BACKUP_RETENTION_DAYS": 7,

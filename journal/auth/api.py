@@ -1,11 +1,15 @@
-"""The account API under /api/v1 (documented in journal/auth/apispec.py): my signed-in devices."""
+"""The account API under /api/v1 (documented in journal/auth/apispec.py): my signed-in devices, and a new
+email-confirmation link."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
 
-from journal.auth import devices
+from journal import mail
+from journal.auth import devices, mails, verification
 from journal.auth.sessions import clock, current_session_id, end_session
+from journal.auth.verification_views import resend_limit
+from journal.errors import api_error
 from journal.extensions import db
 from journal.jsonapi import iso
 from journal.security import parse_id
@@ -36,3 +40,14 @@ def end_session_by_id(session_id):
             abort(404)
     db.session.commit()
     return "", 204
+
+
+@bp.post("/account/email-verification")
+@resend_limit()
+@login_required
+def resend_verification():
+    if current_user.email_verified:
+        return api_error(409, "already_verified", "Your email address is already confirmed.")
+    mail.queue(mails.confirm_address(current_user.email, verification.issue(current_user, clock())))
+    db.session.commit()
+    return "", 202

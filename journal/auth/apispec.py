@@ -27,6 +27,15 @@ SCHEMAS = {
 }
 
 PATHS = {
+    "/api/v1/account/email-verification": {
+        "post": {"summary": "Mail me a new link to confirm my email address",
+                 "description": "Until the address is confirmed, connecting with peers, replying to them and "
+                                "accepting a clinician's invitation answer 403 with the code `email_unverified`. "
+                                "The link works once, for 48 hours. Rate-limited per account.",
+                 "operationId": "resend_email_verification", "tags": ["Account"],
+                 "security": [{"session": [], "csrf": []}],
+                 "responses": {"202": {"description": "A new link is on its way."}, **errors(400, 401, 409, 429)}},
+    },
     "/api/v1/account/sessions": {
         "get": {"summary": "My signed-in devices", "operationId": "list_account_sessions", "tags": ["Account"],
                 "responses": {"200": json_response("AccountSessionList", "Sessions that still work."),

@@ -2,9 +2,11 @@
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from journal import config, crypto
-from journal.auth import devices, services
+from journal.auth import devices, services, tokens, twofactor
+from journal.auth.models import User
 from journal.extensions import db, utcnow
 
 keys_cli = AppGroup("keys", help="Manage the master keyring that wraps members' data keys.")
@@ -90,3 +92,24 @@ def users_purge_sessions():
     removed = devices.purge_expired(utcnow())
     db.session.commit()
     click.echo(f"Removed {removed} expired sessions.")
+
+
+@users_cli.command("purge-tokens")
+def users_purge_tokens():
+    """Delete spent and expired password-reset and confirmation tokens; run it daily from cron."""
+    removed = tokens.purge_expired(utcnow())
+    db.session.commit()
+    click.echo(f"Removed {removed} spent or expired tokens.")
+
+
+@users_cli.command("reset-two-factor")
+@click.argument("email")
+def users_reset_two_factor(email):
+    """Remove the authenticator and recovery codes of the account with EMAIL and end its sessions. Only after
+    making sure, outside the app, that the account's owner is the one asking."""
+    user = db.session.scalar(select(User).where(User.email == services.normalize_email(email)))
+    if user is None:
+        raise click.ClickException("No account has that email.")
+    twofactor.reset_by_operator(user)
+    db.session.commit()
+    click.echo(f"Two-step sign-in is off for {user.display_name}; their sessions have ended.")

@@ -35,11 +35,33 @@ class RegisterForm(Form):
                                                   SelectChoice("clinician", "A clinician (invited by patients)")],
                       default="member", validators=[InputRequired()])
     timezone = HiddenField(default="UTC", validators=[_valid_timezone])
+    privacy = BooleanField("I have read how Peer Journal handles my data (the privacy page above)",
+                           default=False,
+                           validators=[DataRequired(message="Please read the privacy page, then tick this box.")])
 
 
 class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+                       description="The address you use to log in.")
+
+
+class ResetPasswordForm(Form):
+    new_password = PasswordField("New password", validators=[DataRequired(), _acceptable_password],
+                                 description=f"At least 10 characters, up to {PASSWORD_MAX}. A phrase works well.")
+
+
+class CodeForm(Form):
+    code = StringField("Code", validators=[DataRequired(), Length(max=64)],
+                       description="The 6 digits your authenticator app shows now, or one of your recovery codes.")
+
+
+class PasswordCheckForm(Form):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
 
 
 class ChangePasswordForm(Form):

@@ -5,13 +5,13 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, LargeBinary, String, Uuid
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from journal.extensions import UTCDateTime, db, utcnow
+from journal.security import STAFF_ROLES  # noqa: F401  (defined with the access rules that use it)
 
 ROLES = ("member", "clinician", "moderator")
-STAFF_ROLES = frozenset({"clinician", "moderator"})
 
 
 class User(UserMixin, db.Model):
@@ -27,6 +27,19 @@ class User(UserMixin, db.Model):
     # Bumped whenever the member's symptoms, tags or medications change: keys the decrypted-catalog cache.
     catalog_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the member followed the link mailed to them (journal/auth/verification.py). Accounts older than
+    # email confirmation were marked confirmed by migration 0008, so nobody was locked out.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The version of /privacy (journal/core/views.py: PRIVACY_VERSION) the member agreed to at registration,
+    # and when. Accounts from before consent was recorded have neither.
+    privacy_version: Mapped[str | None] = mapped_column(String(32))
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-step sign-in (journal/auth/twofactor.py). The TOTP secret is encrypted under the account's data key
+    # and read only when a code is checked (deferred). Enabled once a first code confirmed it; the last time
+    # step used is kept so that a code works once.
+    totp_secret_ct: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, deferred=True)
 
     data_key: Mapped[DataKeyRecord | None] = relationship(
         back_populates="user", lazy="joined", cascade="all, delete-orphan", passive_deletes=True
@@ -39,6 +52,19 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Clinicians and moderators must set up two-step sign-in before they see anyone's data."""
+        return self.is_staff and self.totp_enabled_at is None
 
 
 class DataKeyRecord(db.Model):
@@ -73,3 +99,30 @@ class AuthSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Written at most about once a minute (journal/auth/sessions.py), for the idle limit and the list.
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AccountToken(db.Model):
+    """A single-use secret sent by mail: a password reset (valid an hour) or an email confirmation (48 hours).
+    Only its SHA-256 is stored, so a copy of the database cannot use one; `used_at` marks it spent."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # "reset" | "verify"
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes that stand in for the authenticator app; stored as SHA-256 only."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

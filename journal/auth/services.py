@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from journal import crypto, database
-from journal.auth import devices
+from journal.auth import devices, tokens
 from journal.auth.models import ROLES, AuthSession, DataKeyRecord, User
 from journal.domain import DomainError
 from journal.extensions import db, utcnow
@@ -45,7 +45,7 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
@@ -55,16 +55,19 @@ def _dummy_hash(method: str) -> str:
 
 
 @database.retrying_conflicts
-def register(*, email: str, password: str, display_name: str, role: str, timezone: str) -> User | None:
-    """Create an account with its data key; None if the email is taken (the caller must not say so)."""
+def register(*, email: str, password: str, display_name: str, role: str, timezone: str,
+             privacy_version: str | None = None, now: datetime | None = None) -> User | None:
+    """Create an account with its data key, recording which version of the privacy page its owner agreed
+    to; None if the email is taken (the caller must not say so)."""
     if role not in ("member", "clinician"):
         raise AccountError("Choose member or clinician.")
-    password_hash = _hash(password)  # hashed either way, so both outcomes take the same time
+    password_hash = hash_password(password)  # hashed either way, so both outcomes take the same time
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         return None
     user = User(email=email, password_hash=password_hash, display_name=display_name.strip(),
-                role=role, timezone=timezone)
+                role=role, timezone=timezone, privacy_version=privacy_version,
+                privacy_accepted_at=(now or utcnow()) if privacy_version else None)
     db.session.add(user)
     db.session.flush()
     wrapped = crypto.vault().new_data_key(user.id)
@@ -95,7 +98,8 @@ def change_password(user: User, current: str, new: str) -> None:
     problem = password_problem(new)
     if problem:
         raise AccountError(problem)
-    user.password_hash = _hash(new)
+    user.password_hash = hash_password(new)
+    tokens.spend_all(user.id, tokens.RESET, utcnow())  # a reset link mailed earlier no longer works
     sign_out_everywhere(user)
 
 

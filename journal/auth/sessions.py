@@ -33,6 +33,14 @@ _LOGIN_KEYS = ("_user_id", "_fresh", "_id", SID_KEY, "_vetted")
 SESSION_GUARDS: list = []
 
 
+# A clinician's invitation code, waiting in the session from the link's first hop until it is redeemed
+# (journal/clinicians/views.py: redeem), through registration, login and two-step set-up.
+PENDING_INVITATION = "pending_invitation"
+# What a browser was in the middle of when it signed in survives into the new session; everything else in
+# the cookie is dropped, as a new session should be.
+CARRIED_KEYS = frozenset({"after_two_factor", PENDING_INVITATION})
+
+
 def session_guard(guard):
     """Register `guard(user) -> str | None`: a reason to refuse this account a session, or None."""
     if guard not in SESSION_GUARDS:
@@ -103,7 +111,7 @@ def unauthorized():
         body = {"error": {"code": "unauthorized", "message": "Log in to use the API.", "fields": {}}}
         return jsonify(body), 401
     flash(login_manager.login_message, "info")
-    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
 
 
 def current_session_id() -> uuid.UUID | None:
@@ -117,7 +125,9 @@ def start_session(user: User) -> None:
     cookie), described by its User-Agent; the caller commits."""
     now = clock()
     record, secret = devices.open_session(user, browser=browsers.describe(request.user_agent.string), now=now)
+    carried = {key: session[key] for key in CARRIED_KEYS if key in session}
     session.clear()
+    session.update(carried)
     login_user(user, remember=False)
     session.permanent = True
     session[SID_KEY] = secret

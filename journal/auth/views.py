@@ -1,10 +1,20 @@
 """Account pages: register, log in, log out, settings, password, signed-in devices, delete."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from journal.auth import bp, devices, services
+from journal import mail
+from journal.auth import bp, devices, mails, services, verification
 from journal.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm, TimezoneForm
-from journal.auth.sessions import clock, current_session_id, end_session, renew_session, start_session
+from journal.auth.sessions import (
+    PENDING_INVITATION,
+    clock,
+    current_session_id,
+    end_session,
+    renew_session,
+    start_session,
+)
+from journal.auth.twofactor_views import after_password
+from journal.core.views import PRIVACY_VERSION
 from journal.entries.tracking import seed_catalog
 from journal.extensions import db, limiter
 from journal.forms import ActionForm
@@ -17,23 +27,36 @@ def _login_account_key() -> str:
     return "login-account:" + services.normalize_email(request.form.get("email", ""))[:254]
 
 
+def _register_address_key() -> str:
+    return "register-address:" + services.normalize_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER_ADDRESS"], methods=["POST"],
+               key_func=_register_address_key)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
-    form = RegisterForm()
+    invited = bool(session.get(PENDING_INVITATION))
+    form = RegisterForm(role="clinician" if invited else "member")
     if form.validate_on_submit():
-        user = services.register(email=form.email.data, password=form.password.data,
-                                 display_name=form.display_name.data, role=form.role.data,
-                                 timezone=form.timezone.data or "UTC")
-        if user is not None and user.is_member:
-            seed_catalog(user)
+        email = services.normalize_email(form.email.data)
+        user = services.register(email=email, password=form.password.data, display_name=form.display_name.data,
+                                 role=form.role.data, timezone=form.timezone.data or "UTC",
+                                 privacy_version=PRIVACY_VERSION, now=clock())
+        if user is not None:
+            if user.is_member:
+                seed_catalog(user)
+            mail.queue(mails.confirm_address(email, verification.issue(user, clock())))
+            start_session(user)  # signed in at once: the first check-in is the next page
+        else:
+            # Taken: the answer below is the same; the address's owner learns of the attempt by mail.
+            mail.queue(mails.already_registered(email))
         db.session.commit()
-        # The same answer whether or not the email was free, so nobody can probe who has an account.
-        flash("Your account is ready. Log in with your email and password to start.", "success")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+        flash(f"Welcome to Peer Journal. We sent a message to {email}: please open it.", "info")
+        return redirect(url_for("entries.new") if form.role.data == "member" else url_for("clinicians.index"))
+    return render_template("auth/register.html", form=form, invitation=invited), 400 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,13 +70,11 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            start_session(user)
-            db.session.commit()
-            current_app.logger.info("login ok user=%s", user.id)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+            return after_password(user, safe_next_url(request.args.get("next")))
         current_app.logger.info("login failed")
         form.password.errors.append(LOGIN_FAILED)
-    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    return render_template("auth/login.html", form=form, invitation=bool(session.get(PENDING_INVITATION))), \
+        400 if form.errors else 200
 
 
 @bp.post("/logout")

@@ -100,16 +100,19 @@ SCHEMAS = {
 GRANT_ID = {"name": "grant_id", "in": "path", "required": True, "schema": ID}
 WRITE = {"security": [{"session": [], "csrf": []}]}
 
+SECOND_FACTOR = ("Clinician accounts need two-step sign-in: until it is set up (Account, Two-step sign-in), this "
+                 "answers 403 with the code `second_factor_required`.")
+
 PATHS = {
     "/api/v1/clinician/patients": {
         "get": {"summary": "My patients, with signals worth a look", "operationId": "list_patients",
-                "tags": ["Clinicians"],
+                "tags": ["Clinicians"], "description": SECOND_FACTOR,
                 "responses": {"200": json_response("PatientList", "Live grants, one per member."), **errors(401, 403)}},
     },
     "/api/v1/clinician/patients/{grant_id}/checkins": {
         "parameters": [GRANT_ID],
         "get": {"summary": "A patient's check-ins in scope, newest first (recorded in their access log)",
-                "operationId": "list_patient_checkins", "tags": ["Clinicians"],
+                "operationId": "list_patient_checkins", "tags": ["Clinicians"], "description": SECOND_FACTOR,
                 "parameters": [
                     {"name": "from", "in": "query", "schema": DAY}, {"name": "to", "in": "query", "schema": DAY},
                     {"name": "cursor", "in": "query", "schema": {"type": "string"}},

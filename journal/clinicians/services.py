@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from journal import crypto
 from journal.auth.models import User
 from journal.auth.services import data_key_for, data_key_for_owner
+from journal.auth.verification import require_verified
 from journal.clinicians.models import SCOPE_RANGE, SCOPE_SHARED, ClinicianGrant, ClinicianNote, ClinicianProfile
 from journal.clinicians.trends import fmt_day
 from journal.domain import DomainError
@@ -245,7 +246,9 @@ def status_of(grant: ClinicianGrant, now: datetime) -> str:
 
 
 def redeem(clinician: User, code: str, now: datetime | None = None) -> ClinicianGrant:
-    """Bind an invitation to this clinician. Unknown, used, cancelled and expired codes all fail alike."""
+    """Bind an invitation to this clinician. Unknown, used, cancelled and expired codes all fail alike. The
+    clinician needs a confirmed email address (EmailNotVerified otherwise), checked before the code is."""
+    require_verified(clinician)
     now = now or utcnow()
     code = "".join((code or "").split())
     grant = None

@@ -7,10 +7,11 @@ import json
 import uuid
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from journal import database, reports, series
+from journal.auth.sessions import PENDING_INVITATION
 from journal.charts import Period, last_days, line_chart, strip_chart
 from journal.clinicians import bp, exports, fhir, patients, services, trends
 from journal.clinicians.accesslog import last_look_day, record_look
@@ -65,15 +66,25 @@ def _redeem_user_key() -> str:
 
 
 @bp.route("/redeem", methods=["GET", "POST"])
-@clinician_required
 @limiter.limit(lambda: current_app.config["RATELIMIT_REDEEM_IP"], methods=["POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_REDEEM_ACCOUNT"], methods=["POST"], key_func=_redeem_user_key)
 def redeem():
+    # The link's first hop, signed in or not: the code moves into the session and leaves the URL. It waits
+    # there through registration, login, email confirmation and two-step set-up (journal/auth/sessions.py
+    # carries it across signing in), and fills the form below.
+    if request.method == "GET" and request.args.get("code"):
+        session[PENDING_INVITATION] = request.args["code"][:200]
+        return redirect(url_for("clinicians.redeem"))
+    return _redeem()
+
+
+@clinician_required
+def _redeem():
     if services.profile_of(current_user.id) is None:
         flash("First tell your patients who you are.", "info")
-        return redirect(url_for("clinicians.profile", next=request.full_path))
+        return redirect(url_for("clinicians.profile", next=url_for("clinicians.redeem")))
     # Opening the link only fills the form: a link preview or mail scanner must not use up the code.
-    form = RedeemForm(code=request.args.get("code", ""))
+    form = RedeemForm(code=session.get(PENDING_INVITATION, ""))
     if form.validate_on_submit():
         try:
             grant = services.redeem(current_user, form.code.data)
@@ -81,6 +92,7 @@ def redeem():
             form.code.errors.append(str(exc))
         else:
             events.notify(grant.owner_id, "clinician_joined", url_for("sharing_clinicians.index"))
+            session.pop(PENDING_INVITATION, None)
             flash(f"You can now see what {services.shown_name(grant)} shares with you.", "success")
             return redirect(url_for("clinicians.patient", grant_id=grant.id))
     return render_template("clinicians/redeem.html", form=form), 400 if form.errors else 200
@@ -92,6 +104,8 @@ def redeem():
 @bp.get("/")
 @clinician_required
 def index():
+    if session.get(PENDING_INVITATION):  # an invitation is waiting: that is where this clinician was going
+        return redirect(url_for("clinicians.redeem"))
     profile = services.profile_of(current_user.id)
     if profile is None:
         return redirect(url_for("clinicians.profile"))

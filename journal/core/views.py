@@ -38,7 +38,7 @@ def get_help():
 
 
 # The version of the privacy page a member agrees to: change it when what the page promises changes.
-PRIVACY_VERSION = "2026-12-03"
+PRIVACY_VERSION = "2026-12-05"  # changed: email, consent, two-step sign-in
 
 
 @bp.get("/privacy")

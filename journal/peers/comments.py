@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from journal import crypto
 from journal.auth.models import User
 from journal.auth.services import data_key_for_owner
+from journal.auth.verification import require_verified
 from journal.entries.models import Checkin
 from journal.extensions import db, utcnow
 from journal.peers import connections, notifications, profiles, sharing
@@ -66,9 +67,10 @@ def _encrypt(comment: PeerComment, body: str) -> None:
 def add(viewer: User, checkin: Checkin, access: EntryAccess | None, body: str, *, accept_guidelines: bool = False,
         now: datetime | None = None) -> PeerComment:
     """Comment on a shared check-in (accepting the guidelines with it, if asked); its author is notified
-    (in-app and by a generic push)."""
+    (in-app and by a generic push). Needs a confirmed email address (EmailNotVerified otherwise)."""
     now = now or utcnow()
     _conversation_open(checkin, access)
+    require_verified(viewer)
     profile = profiles.profile_of(viewer.id)
     if accept_guidelines and profile is not None:
         profiles.accept_guidelines(profile, now)

@@ -9,6 +9,7 @@ from sqlalchemy import delete, exists, or_, select, union_all
 
 from journal import database
 from journal.auth.models import User
+from journal.auth.verification import require_verified
 from journal.extensions import db, utcnow
 from journal.peers import notifications, profiles
 from journal.peers.errors import Conflict, NotFound
@@ -111,7 +112,9 @@ def _target(viewer: User, target: PeerProfile | None) -> PeerProfile:
 
 
 def request(viewer: User, target: PeerProfile | None, now: datetime | None = None) -> PeerConnection:
-    """Ask to connect. If they already asked me, this accepts their request instead."""
+    """Ask to connect. If they already asked me, this accepts their request instead. Both members need a
+    confirmed email address (EmailNotVerified otherwise)."""
+    require_verified(viewer)
     now = now or utcnow()
     target = _target(viewer, target)
     row = connection_between(viewer.id, target.user_id)
@@ -130,6 +133,8 @@ def request(viewer: User, target: PeerProfile | None, now: datetime | None = Non
 
 
 def accept(viewer: User, requester: PeerProfile | None, now: datetime | None = None) -> PeerConnection:
+    """Accept a request; needs a confirmed email address (EmailNotVerified otherwise)."""
+    require_verified(viewer)
     now = now or utcnow()
     requester = _target(viewer, requester)
     row = connection_between(viewer.id, requester.user_id)

@@ -8,6 +8,7 @@ from journal.auth.models import DataKeyRecord, User
 from journal.entries.models import Checkin
 from journal.extensions import db
 from tests.conftest import PASSWORD, make_checkin, racing_backend, when_first_selected
+from tests.mailbox import received
 
 
 def user_by_email(app, email):
@@ -15,16 +16,37 @@ def user_by_email(app, email):
         return db.session.scalar(select(User).where(User.email == email))
 
 
-def test_register_then_log_in_lands_on_the_check_in_page(app, client):
+def test_registering_signs_in_and_lands_on_the_first_check_in(app, client):
     response = client.register("Sam@Example.org", display_name="Sam")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert response.status_code == 302 and response.headers["Location"] == "/checkin"
     user = user_by_email(app, "sam@example.org")
-    assert user.display_name == "Sam" and user.role == "member"
+    assert user.display_name == "Sam" and user.role == "member" and user.email_verified_at is None
     assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
-    response = client.login("sam@example.org")
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/checkin").get_data(as_text=True)
+    assert "How are you right now?" in page
+    assert "We sent a message to sam@example.org" in page
+    assert "Please confirm your email address" in page  # the banner, until the link is followed
+    [message] = received(app, "sam@example.org")
+    assert message["Subject"] == "Confirm your email address for Peer Journal"
     assert client.get("/").headers["Location"] == "/checkin"
-    assert "How are you right now?" in client.get("/checkin").get_data(as_text=True)
+
+
+def test_registering_needs_the_privacy_box_ticked_and_records_the_version(app, client):
+    from journal.core.views import PRIVACY_VERSION
+
+    form = client.get("/register").get_data(as_text=True)
+    assert 'href="/privacy"' in form
+    assert '<input id="privacy" name="privacy" required type="checkbox" value="y">' in form  # never pre-ticked
+    assert "aria-invalid" not in form
+    response = client.register("consent@example.org", privacy=False)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Please read the privacy page, then tick this box." in page
+    assert 'aria-describedby="privacy-err"' in page and 'id="privacy-err"' in page
+    assert user_by_email(app, "consent@example.org") is None and received(app, "consent@example.org") == []
+
+    assert client.register("consent@example.org").status_code == 302
+    user = user_by_email(app, "consent@example.org")
+    assert user.privacy_version == PRIVACY_VERSION and user.privacy_accepted_at is not None
 
 
 def test_register_as_clinician(app, client):
@@ -64,17 +86,34 @@ def test_display_name_cannot_be_an_email(client):
     assert response.status_code == 400
 
 
-def test_registering_a_taken_email_looks_exactly_like_success(app, client, new_client):
+def test_registering_a_taken_email_answers_exactly_like_success(app, client, new_client):
+    """New accounts are signed in at once; a taken address cannot be. The answer to the form is the same
+    byte for byte (status, where it leads, body, the message it flashes), and the address's owner gets a mail
+    saying someone tried. What differs is only whether the next page finds a session (see SECURITY.md)."""
     first = client.register("taken@example.org", display_name="First")
     other = new_client()
     second = other.register("taken@example.org", password="another calm phrase", display_name="Second")
-    assert (first.status_code, first.headers["Location"]) == (second.status_code, second.headers["Location"])
-    assert client.get("/login").get_data(as_text=True).count("Your account is ready") == 1
-    assert other.get("/login").get_data(as_text=True).count("Your account is ready") == 1
+    assert (first.status_code, first.headers["Location"], first.get_data()) == \
+        (second.status_code, second.headers["Location"], second.get_data())
+    with client.http.session_transaction() as one, other.http.session_transaction() as two:
+        assert one["_flashes"] == two["_flashes"] == [("info", "Welcome to Peer Journal. We sent a message to "
+                                                               "taken@example.org: please open it.")]
+    subjects = [m["Subject"] for m in received(app, "taken@example.org")]
+    assert subjects == ["Confirm your email address for Peer Journal",
+                        "Someone tried to create a Peer Journal account with your address"]
+    assert "which already has one" in received(app, "taken@example.org")[1].get_content()
     assert user_by_email(app, "taken@example.org").display_name == "First"
     # The original password still works; the second one does not take over the account.
     assert other.login("taken@example.org", "another calm phrase").status_code == 400
     assert other.login("taken@example.org").status_code == 302
+
+
+def test_registering_one_address_is_rate_limited(app, new_client):
+    """Each try at a taken address mails its owner: at most a few an hour, whoever tries."""
+    app.config["RATELIMIT_REGISTER_ADDRESS"] = "2 per hour"
+    statuses = [new_client().register("busy@example.org").status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert len(received(app, "busy@example.org")) == 2
 
 
 def test_unknown_email_and_wrong_password_get_the_same_answer(client, members):
@@ -270,7 +309,7 @@ def test_two_sign_ups_with_one_email_at_once_make_one_account_and_say_the_same(a
     with when_first_selected(app, "users", other_request) as fired:
         response = new_client().register("twice@example.org", display_name="Second")
     assert fired
-    assert response.status_code == 302 and response.headers["Location"] == "/login"  # as for a free email
+    assert response.status_code == 302 and response.headers["Location"] == "/checkin"  # as for a free email
     with app.app_context():
         names = db.session.scalars(select(User.display_name).where(User.email == "twice@example.org")).all()
         assert names == ["First"]

@@ -75,12 +75,21 @@ def browser_context(browser, live_server):
 class Member:
     email: str
     user_id: int
+    totp: object = None
 
 
-def sign_in(context, live_app, *, display_name: str = "River", timezone: str = "UTC", role: str = "member"):
-    """Create an account directly, then log in through the real login form; returns (page, Member)."""
-    from journal.auth import services
+def sign_in(context, live_app, *, display_name: str = "River", timezone: str = "UTC", role: str = "member",
+            verified: bool = True, two_factor: bool | None = None):
+    """Create an account directly (its email confirmed unless `verified=False`; two-step sign-in set up for
+    staff, or when `two_factor=True`), then log in through the real login form (and code step); returns
+    (page, Member). `Member.totp` makes codes (pyotp) when two-step sign-in is on."""
+    import time
+
+    import pyotp
+
+    from journal.auth import services, twofactor, verification
     from journal.entries.tracking import seed_catalog
+    from journal.extensions import utcnow
 
     email = f"browser{next(_emails)}-{os.getpid()}@example.org"
     with live_app.app_context():
@@ -88,14 +97,25 @@ def sign_in(context, live_app, *, display_name: str = "River", timezone: str = "
                                  timezone=timezone)
         if user.is_member:
             seed_catalog(user)
+        if verified:
+            verification.mark_verified(user, utcnow())
+        totp = None
+        if two_factor if two_factor is not None else role != "member":
+            totp = pyotp.TOTP(twofactor.begin(user))
+            twofactor.confirm(user, totp.now(), utcnow())
         db.session.commit()
-        member = Member(email=email, user_id=user.id)
+        member = Member(email=email, user_id=user.id, totp=totp)
     page = context.new_page()
     page.goto("/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation():
         page.click("button[type=submit]")
+    if totp is not None:
+        assert page.url.endswith("/login/code"), page.url
+        page.fill("input[name=code]", totp.at(int(time.time()) + 30))  # the next step's: this one was used
+        with page.expect_navigation():
+            page.click("button[type=submit]")
     assert "/login" not in page.url, "logging in failed"
     return page, member
 

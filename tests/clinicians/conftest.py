@@ -10,10 +10,11 @@ from journal.extensions import db
 CODE = re.compile(r'id="invite-code"[^>]*value="([^"]+)"')
 
 
-def make_clinician(members, name="Dr Rivera"):
-    clinician = members.make(role="clinician", display_name=name)
+def make_clinician(members, name="Dr Rivera", **options):
+    clinician = members.make(role="clinician", display_name=name, **options)
     response = clinician.post("/clinician/profile", {"profession": "Rheumatologist", "organisation": "City Clinic"})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"] == "/clinician/", response.headers
+
     return clinician
 
 

@@ -82,7 +82,9 @@ def test_opening_the_link_does_not_use_the_code(app, members):
     member = members.make()
     doc = make_clinician(members)
     code = invite(member)
-    page = doc.get(f"/clinician/redeem?code={code}")
+    first = doc.get(f"/clinician/redeem?code={code}")
+    assert first.status_code == 302 and first.headers["Location"] == "/clinician/redeem"  # off the URL
+    page = doc.get("/clinician/redeem")
     assert page.status_code == 200 and code in page.get_data(as_text=True)
     assert doc.api("GET", "/api/v1/clinician/patients").get_json()["items"] == []
     redeem(doc, code)

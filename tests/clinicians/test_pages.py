@@ -134,10 +134,13 @@ def test_a_new_clinician_opening_an_invitation_link_comes_back_to_it(app, member
     member = members.make(display_name="Sam")
     bare = members.make(role="clinician", display_name="Dr New")
     code = invite(member)
-    to_profile = bare.get(f"/clinician/redeem?code={code}")
+    first = bare.get(f"/clinician/redeem?code={code}")
+    assert first.status_code == 302 and first.headers["Location"] == "/clinician/redeem"
+    to_profile = bare.get(first.headers["Location"])
     assert to_profile.status_code == 302 and "/clinician/profile?next=" in to_profile.headers["Location"]
+    assert code not in to_profile.headers["Location"]  # the code stays in the session, never in a URL again
     saved = bare.post(to_profile.headers["Location"], {"profession": "GP", "organisation": "Riverside"})
-    assert saved.status_code == 302 and saved.headers["Location"] == f"/clinician/redeem?code={code}"
+    assert saved.status_code == 302 and saved.headers["Location"] == "/clinician/redeem"
     assert code in bare.get(saved.headers["Location"]).get_data(as_text=True)
     # Elsewhere than this site is never a destination.
     elsewhere = bare.post("/clinician/profile?next=https://evil.example/", {"profession": "GP",

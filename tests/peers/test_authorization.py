@@ -57,9 +57,7 @@ def world(app, members, new_client):
         response = blocker.api("POST", "/api/v1/peers/blocks", json={"member_id": blocked.member_id})
         assert response.status_code == 204
     clinician = members.make(role="clinician", display_name="Dr Who")
-    moderator = members.make(display_name="Mod")
-    result = app.test_cli_runner().invoke(args=["users", "set-role", moderator.email, "moderator"])
-    assert result.exit_code == 0, result.output
+    moderator = members.make(role="moderator", display_name="Mod")
     entries = {name: make_checkin(author, mood=2, note=f"NOTE-{name}-words", audience=audience)["id"]
                for name, audience in ENTRIES.items()}
     viewers = {"author": author, "peer": peer, "unconnected": unconnected, "blocked_by_author": blocked_by_author,

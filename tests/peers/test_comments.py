@@ -38,7 +38,7 @@ def test_comment_and_profile_text_is_absent_from_the_sqlite_file_and_wal(sqlite_
     author, peer = Client(sqlite_app), Client(sqlite_app)
     for client, email in ((author, "a@example.org"), (peer, "p@example.org")):
         client.register(email)
-        client.login(email)
+        client.confirm_email(email)
         opt_in(client, bio=CANARY + "-bio", other_condition=CANARY + "-other")
     connect(author, peer)
     accept_guidelines(peer)

@@ -18,10 +18,7 @@ def config_overrides():
 
 @pytest.fixture
 def moderator(app, members):
-    client = members.make(display_name="Mo Derator")
-    result = app.test_cli_runner().invoke(args=["users", "set-role", client.email, "moderator"])
-    assert result.exit_code == 0, result.output
-    return client
+    return members.make(role="moderator", display_name="Mo Derator")
 
 
 def report(client, kind, target, reason="unkind", details=""):
