@@ -144,10 +144,17 @@ def attempt():
         yield
 
 
+def succeeded(response) -> bool:
+    """Whether this request did what it was asked: an answer below 400 and no domain error raised on the
+    way (journal/domain.py marks the request). Its writes are committed, its mail sent (journal/mail.py)."""
+    return response.status_code < 400 and not g.get("_pj_domain_error", False)
+
+
 def owns_transactions(app: Flask) -> None:
-    """Wrap every view registered so far (called once, last, by the app factory)."""
+    """Wrap every view registered so far (the app factory calls it last; again after adding views, it
+    wraps only the new ones)."""
     for endpoint, view in list(app.view_functions.items()):
-        if endpoint != "static":
+        if endpoint != "static" and not getattr(view, "owns_transaction", False):
             app.view_functions[endpoint] = _in_request_transaction(view)
 
 
@@ -160,13 +167,13 @@ def _in_request_transaction(view):
             db.session.rollback()
             raise
         status = response.status_code
-        failed = status >= 400 or g.get("_pj_domain_error", False)  # journal/domain.py marks the request
-        if not failed or (status < 500 and g.get("_pj_keep_writes")):
+        if succeeded(response) or (status < 500 and g.get("_pj_keep_writes")):
             db.session.commit()  # a conflict raises here, inside the view: errors.py answers 409
         else:
             db.session.rollback()
         return response
 
+    in_request_transaction.owns_transaction = True
     return in_request_transaction
 
 

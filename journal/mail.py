@@ -26,6 +26,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, url_for
 
+from journal import database
 from journal.config import private_directory
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ def queue(message: Message) -> None:
 def _hand_over(response):
     """After a request: its queued mail leaves once the answer is out, if the request succeeded."""
     outbox = g.pop("_pj_mail", None)
-    if outbox and response.status_code < 400:
+    if outbox and database.succeeded(response):
         config = settings()
         response.call_on_close(lambda: deliver(outbox, config))
     return response

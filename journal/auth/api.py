@@ -10,7 +10,6 @@ from journal.auth import devices, mails, verification
 from journal.auth.sessions import clock, current_session_id, end_session
 from journal.auth.verification_views import resend_limit
 from journal.errors import api_error
-from journal.extensions import db
 from journal.jsonapi import iso
 from journal.security import parse_id
 
@@ -38,7 +37,6 @@ def end_session_by_id(session_id):
             devices.end_device(current_user, session_id)
         except devices.NoSuchSession:
             abort(404)
-    db.session.commit()
     return "", 204
 
 
@@ -49,5 +47,4 @@ def resend_verification():
     if current_user.email_verified:
         return api_error(409, "already_verified", "Your email address is already confirmed.")
     mail.queue(mails.confirm_address(current_user.email, verification.issue(current_user, clock())))
-    db.session.commit()
     return "", 202

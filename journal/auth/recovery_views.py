@@ -9,7 +9,7 @@ from journal import mail
 from journal.auth import bp, mails, recovery, services
 from journal.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from journal.auth.sessions import clock
-from journal.extensions import db, limiter
+from journal.extensions import limiter
 
 RESET_TOKEN_KEY = "reset_token"  # noqa: S105 - a session key's name
 
@@ -28,7 +28,6 @@ def forgot_password():
         if issued is not None:
             user, token = issued
             mail.queue(mails.reset(user.email, token))  # sent after the answer: its timing tells nothing
-        db.session.commit()
         return redirect(url_for("auth.reset_sent"))
     return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
 
@@ -53,11 +52,9 @@ def reset_password():
         try:
             user = recovery.reset_password(token, form.new_password.data, clock())
         except services.AccountError as exc:
-            db.session.rollback()
             form.new_password.errors.append(str(exc))
         else:
             mail.queue(mails.password_changed(user.email, clock()))
-            db.session.commit()
             session.pop(RESET_TOKEN_KEY, None)
             flash("Your new password is set, and every device was signed out. Nothing in your journal was lost: "
                   "log in with the new password.", "success")

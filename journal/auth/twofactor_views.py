@@ -61,7 +61,6 @@ def login_code():
         kind = twofactor.check(user, form.code.data, clock()) if user is not None else None
         if kind is not None:
             start_session(user)  # the first moment this browser is signed in
-            db.session.commit()
             current_app.logger.info("login ok user=%s (two steps)", user.id)
             if kind == "recovery":
                 left = twofactor.recovery_codes_left(user)
@@ -112,8 +111,6 @@ def two_factor_start():
             twofactor.begin(current_user)
         except services.AccountError as exc:
             flash(str(exc), "info")
-        else:
-            db.session.commit()
     return redirect(url_for("auth.two_factor"))
 
 
@@ -133,10 +130,8 @@ def two_factor_confirm():
         try:
             codes = twofactor.confirm(current_user, form.code.data, clock(), keep_session=current_session_id())
         except services.AccountError as exc:
-            db.session.rollback()
             form.code.errors.append(str(exc))
         else:
-            db.session.commit()
             return _show_codes(codes, "Two-step sign-in is on")
     return _page(400, code_form=form)
 
@@ -151,7 +146,6 @@ def renew_recovery_codes():
         except services.AccountError as exc:
             form.password.errors.append(str(exc))
         else:
-            db.session.commit()
             return _show_codes(codes, "New recovery codes")
     return _page(400, renew_form=form)
 
@@ -166,7 +160,6 @@ def two_factor_disable():
         except services.AccountError as exc:
             form.password.errors.append(str(exc))
         else:
-            db.session.commit()
             flash("Two-step sign-in is off. Your password alone signs you in again.", "info")
             return redirect(url_for("auth.account"))
     return _page(400, disable_form=form)
@@ -178,7 +171,6 @@ def after_password(user: User, next_url: str | None):
         begin_second_step(user, next_url)
         return redirect(url_for("auth.login_code"))
     start_session(user)
-    db.session.commit()
     current_app.logger.info("login ok user=%s", user.id)
     if user.needs_second_factor:
         if next_url:

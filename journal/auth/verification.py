@@ -12,13 +12,14 @@ from datetime import datetime
 from journal.auth import tokens
 from journal.auth.models import User
 from journal.auth.services import AccountError
+from journal.domain import DomainError
 from journal.extensions import db
 
 LINK_SPENT = ("This confirmation link has expired or has already been used. Log in and ask for a new one: "
               "links work for 48 hours.")
 
 
-class EmailNotVerified(Exception):
+class EmailNotVerified(DomainError):
     """The account must confirm its email address before it does this; the message is safe to show."""
 
     code = "email_unverified"

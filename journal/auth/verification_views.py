@@ -11,7 +11,7 @@ from journal import mail
 from journal.auth import bp, mails, services, verification
 from journal.auth.sessions import clock
 from journal.errors import api_error
-from journal.extensions import db, limiter
+from journal.extensions import limiter
 from journal.forms import ActionForm
 from journal.security import safe_next_url
 
@@ -31,7 +31,6 @@ def resend_limit():
 def email_not_verified(exc: verification.EmailNotVerified):
     """Connecting, replying or redeeming before the address is confirmed: nothing is kept, and the member
     reads why and how to get a new link (the page has the button; the API names the endpoint)."""
-    db.session.rollback()
     if request.path.startswith("/api/"):
         return api_error(403, exc.code, f"{exc.message} Ask for a new link with POST {RESEND_PATH}.")
     return render_template("auth/verify_needed.html", message=exc.message, form=ActionForm(),
@@ -51,9 +50,7 @@ def verify_email():
         try:
             verification.confirm(token, clock())
         except services.AccountError:  # spent between the page and the tap
-            db.session.rollback()
             return render_template("auth/verify.html", form=form, spent=verification.LINK_SPENT), 400
-        db.session.commit()
         session.pop(VERIFY_TOKEN_KEY, None)
         flash("Your email address is confirmed. Thank you.", "success")
         if not current_user.is_authenticated:
@@ -74,6 +71,5 @@ def resend_verification():
         flash("Your email address is already confirmed.", "info")
     else:
         mail.queue(mails.confirm_address(current_user.email, verification.issue(current_user, clock())))
-        db.session.commit()
         flash(f"We sent a new link to {current_user.email}. It works for 48 hours.", "success")
     return redirect(back)

@@ -16,7 +16,7 @@ from journal.auth.sessions import (
 from journal.auth.twofactor_views import after_password
 from journal.core.views import PRIVACY_VERSION
 from journal.entries.tracking import seed_catalog
-from journal.extensions import db, limiter
+from journal.extensions import limiter
 from journal.forms import ActionForm
 from journal.security import parse_id, safe_next_url
 
@@ -53,7 +53,6 @@ def register():
         else:
             # Taken: the answer below is the same; the address's owner learns of the attempt by mail.
             mail.queue(mails.already_registered(email))
-        db.session.commit()
         flash(f"Welcome to Peer Journal. We sent a message to {email}: please open it.", "info")
         return redirect(url_for("entries.new") if form.role.data == "member" else url_for("clinicians.index"))
     return render_template("auth/register.html", form=form, invitation=invited), 400 if form.errors else 200
@@ -82,7 +81,6 @@ def logout():
     form = ActionForm()
     if form.validate_on_submit():
         end_session()
-        db.session.commit()
         flash("You are logged out.", "info")
         return _forget_device(redirect(url_for("auth.login")))
     return redirect(url_for("auth.login"))
@@ -120,7 +118,6 @@ def change_password():
             form.current_password.errors.append(str(exc))
         else:
             start_session(current_user)  # a new session here; change_password ended every other one
-            db.session.commit()
             flash("Password changed. Your other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form)
@@ -132,7 +129,6 @@ def change_timezone():
     form = TimezoneForm(prefix="tz")
     if form.validate_on_submit():
         current_user.timezone = form.timezone.data
-        db.session.commit()
         flash("Time zone saved.", "success")
         return redirect(url_for("auth.account"))
     return _account_page(timezone_form=form)
@@ -144,7 +140,6 @@ def sign_out_everywhere():
     if ActionForm().validate_on_submit():
         services.sign_out_everywhere(current_user, keep=current_session_id())
         renew_session()  # and a copy of this device's cookie stops working too
-        db.session.commit()
         flash("Signed out on every other device.", "success")
     return redirect(url_for("auth.account"))
 
@@ -157,14 +152,12 @@ def sign_out_device(session_id):
         return redirect(url_for("auth.account"))
     if session_id == current_session_id():
         end_session()
-        db.session.commit()
         flash("You are logged out.", "info")
         return _forget_device(redirect(url_for("auth.login")))
     try:
         browser = devices.end_device(current_user, session_id)
     except devices.NoSuchSession:
         abort(404)
-    db.session.commit()
     flash(f"Signed out {browser}.", "success")
     return redirect(url_for("auth.account"))
 
@@ -180,7 +173,6 @@ def delete_account():
             form.password.errors.append(str(exc))
         else:
             end_session()
-            db.session.commit()
             flash("Your account and journal have been erased.", "info")
             return _forget_device(redirect(url_for("core.home")))
     return render_template("auth/delete.html", form=form), 400 if form.errors else 200
