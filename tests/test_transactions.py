@@ -23,8 +23,8 @@ def _rows(app) -> int:
 
 
 def _write():
-    db.session.add(AccessLogEntry(owner_id=1, viewer_id=None, action="dashboard", viewer_name="test", viewer_role="clinician",
-                                  entry_count=0))
+    db.session.add(AccessLogEntry(owner_id=1, viewer_id=None, action="dashboard", viewer_name="test",
+                                  viewer_role="clinician", entry_count=0))
     db.session.flush()
 
 
