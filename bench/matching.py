@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
 from journal import create_app, crypto  # noqa: E402
-from journal.auth.models import User  # noqa: E402
+from journal.accounts import User  # noqa: E402
 from journal.extensions import db, utcnow  # noqa: E402
 from journal.peers import matching, profiles, suggestions  # noqa: E402
 from journal.peers.conditions import CONDITIONS, LANGUAGES, TOPICS  # noqa: E402

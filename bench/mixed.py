@@ -108,8 +108,8 @@ def seed(members: int, out: Path, rng_seed: int = 7) -> None:
 
     from sqlalchemy import insert, select, update
 
+    from journal.accounts import User
     from journal.auth import services as accounts
-    from journal.auth.models import User
     from journal.entries import services, tracking
     from journal.entries.models import Checkin
     from journal.entries.validation import parse_checkin

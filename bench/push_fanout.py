@@ -148,7 +148,7 @@ def populate(app, port: int, members: int) -> None:
     from sqlalchemy import insert, text
 
     from journal import crypto
-    from journal.auth.models import DataKeyRecord, User
+    from journal.accounts import DataKeyRecord, User
     from journal.extensions import db
     from journal.push.models import PushSubscription, ReminderSettings
     from journal.push.subscriptions import SECRET_COLUMN

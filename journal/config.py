@@ -105,7 +105,7 @@ DEFAULTS = {
          "text": "Free, confidential support lines in your country."},
     ],
     # Crisis language in notes and comments shows the writer a gentle banner with the lines above.
-    # None: the built-in English list in journal/core/crisis.py; JOURNAL_CRISIS_PHRASES replaces it (JSON list).
+    # None: the built-in English list in journal/crisis.py; JOURNAL_CRISIS_PHRASES replaces it (JSON list).
     "CRISIS_PHRASES": None,
     # Peer support rate limits, per account; accounts younger than PEER_NEW_ACCOUNT_DAYS get the *_NEW ones.
     "PEER_NEW_ACCOUNT_DAYS": 7,

@@ -106,6 +106,12 @@ def _new_key_id() -> str:
     return f"mk-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(3)}"
 
 
+def label(table: str, column: str | None = None) -> str:
+    """The associated-data label a value is sealed under: its table, and its column when a row holds more
+    than one encrypted value ("symptoms.name_ct"). Every caller builds it here, so labels never drift."""
+    return table if column is None else f"{table}.{column}"
+
+
 def _associated_data(*parts: object) -> bytes:
     return "|".join(["pj", "v1", *(str(p) for p in parts)]).encode()
 

@@ -389,7 +389,7 @@ class Members:
         with self.app.app_context():
             from sqlalchemy import select
 
-            from journal.auth.models import User
+            from journal.accounts import User
 
             client.user_id = db.session.scalar(select(User.id).where(User.email == email))
         if verified:

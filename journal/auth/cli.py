@@ -5,8 +5,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from journal import config, crypto
+from journal.accounts import User
 from journal.auth import devices, services, tokens, twofactor
-from journal.auth.models import User
 from journal.extensions import db, utcnow
 
 keys_cli = AppGroup("keys", help="Manage the master keyring that wraps members' data keys.")

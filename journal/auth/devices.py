@@ -11,9 +11,11 @@ from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
 from journal import crypto
-from journal.auth.models import STAFF_ROLES, AuthSession, User
+from journal.accounts import User
+from journal.auth.models import AuthSession
 from journal.domain import DomainError
 from journal.extensions import db
+from journal.security import STAFF_ROLES
 
 BROWSER_MAX = 80
 

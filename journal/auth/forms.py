@@ -3,8 +3,8 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 
+from journal import timekeeping
 from journal.auth.services import PASSWORD_MAX, password_problem
-from journal.entries import timekeeping
 from journal.forms import Form
 
 

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from journal.accounts import User
 from journal.auth import tokens, verification
-from journal.auth.models import User
 from journal.auth.services import AccountError, hash_password, normalize_email, password_problem, sign_out_everywhere
 from journal.extensions import db
 

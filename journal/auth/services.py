@@ -11,8 +11,9 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from journal import crypto, database
+from journal.accounts import ROLES, DataKeyRecord, User
 from journal.auth import devices, tokens
-from journal.auth.models import ROLES, AuthSession, DataKeyRecord, User
+from journal.auth.models import AuthSession
 from journal.domain import DomainError
 from journal.extensions import db, utcnow
 
@@ -107,25 +108,6 @@ def sign_out_everywhere(user: User, *, keep: uuid.UUID | None = None) -> None:
     """End every session of this user (all but `keep`, this device's, when given): each stops working on
     its next request. Password changes and suspensions (peers) end them all."""
     devices.end_sessions(user.id, keep=keep)
-
-
-def data_key_for(user: User) -> crypto.DataKey:
-    """The user's unwrapped data key, once per request."""
-    cached = user.__dict__.get("_unwrapped_key")
-    if cached is None:
-        record = user.data_key
-        if record is None:
-            raise AccountError("This account's data key has been deleted.")
-        cached = crypto.vault().unwrap(
-            user.id, record.id, crypto.WrappedKey(record.master_key_id, record.wrapped)
-        )
-        user.__dict__["_unwrapped_key"] = cached
-    return cached
-
-
-def data_key_for_owner(owner_id: int) -> crypto.DataKey:
-    """Another member's data key, for showing content they shared (access is checked by the caller)."""
-    return data_key_for(db.session.get(User, owner_id))
 
 
 def delete_account(user: User, password: str) -> None:

@@ -14,8 +14,9 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, delete, select, update
 
 from journal import browsers, crypto, database
+from journal.accounts import User
 from journal.auth import bp, devices
-from journal.auth.models import AuthSession, User
+from journal.auth.models import AuthSession
 from journal.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 
 from journal import crypto
-from journal.auth.models import AccountToken, User
+from journal.accounts import User
+from journal.auth.models import AccountToken
 from journal.extensions import db
 
 RESET = "reset"

@@ -18,10 +18,12 @@ import pyotp
 from sqlalchemy import delete, func, select, update
 
 from journal import crypto
-from journal.auth.models import RecoveryCode, User
-from journal.auth.services import AccountError, data_key_for, sign_out_everywhere, verify_password
+from journal.accounts import User
+from journal.auth.models import RecoveryCode
+from journal.auth.services import AccountError, sign_out_everywhere, verify_password
 from journal.auth.verification import EmailNotVerified
 from journal.extensions import db
+from journal.keys import key_for
 
 ISSUER = "Peer Journal"
 RECOVERY_CODES = 10
@@ -33,13 +35,13 @@ STAFF_KEEP = "Clinician and moderator accounts keep two-step sign-in on: it prot
 
 
 def _encrypt(user: User, secret: str) -> bytes:
-    return data_key_for(user).encrypt_text(secret, table=SECRET_TABLE, row_id=user.id)
+    return key_for(user).encrypt_text(secret, table=SECRET_TABLE, row_id=user.id)
 
 
 def _secret(user: User) -> str | None:
     if user.totp_secret_ct is None:
         return None
-    return data_key_for(user).decrypt_text(user.totp_secret_ct, table=SECRET_TABLE, row_id=user.id)
+    return key_for(user).decrypt_text(user.totp_secret_ct, table=SECRET_TABLE, row_id=user.id)
 
 
 def begin(user: User) -> str:

@@ -13,9 +13,9 @@ import segno
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
+from journal.accounts import User
 from journal.auth import bp, services, twofactor
 from journal.auth.forms import CodeForm, PasswordCheckForm
-from journal.auth.models import User
 from journal.auth.sessions import clock, current_session_id, start_session
 from journal.extensions import db, limiter
 from journal.forms import ActionForm

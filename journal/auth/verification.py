@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from journal.accounts import User
 from journal.auth import tokens
-from journal.auth.models import User
 from journal.auth.services import AccountError
 from journal.domain import DomainError
 from journal.extensions import db

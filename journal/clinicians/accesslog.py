@@ -5,9 +5,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from journal import timekeeping
 from journal.audit import AccessLogEntry, accesses_for, record_access
 from journal.clinicians.trends import fmt_day, fmt_range
-from journal.entries import timekeeping
 from journal.extensions import db
 
 VERBS = {

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
-from journal import database
+from journal import database, timekeeping
 from journal.clinicians import accesslog, patients, services
 from journal.clinicians.models import ClinicianGrant
-from journal.entries import timekeeping
+from journal.domain import ValidationError
 from journal.entries.api import checkin_json
-from journal.entries.validation import ValidationError
 from journal.errors import api_error
 from journal.extensions import utcnow
 from journal.jsonapi import iso, json_body, query_int

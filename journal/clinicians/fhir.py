@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from journal.entries import scales
+from journal import scales
 from journal.entries.services import CheckinView
 
 FHIR_VERSION = "4.0.1"

@@ -17,17 +17,15 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from journal import crypto
-from journal.auth.models import User
-from journal.auth.services import data_key_for, data_key_for_owner
+from journal import crypto, timekeeping
+from journal.accounts import User
 from journal.auth.verification import require_verified
 from journal.clinicians.models import SCOPE_RANGE, SCOPE_SHARED, ClinicianGrant, ClinicianNote, ClinicianProfile
 from journal.clinicians.trends import fmt_day
-from journal.domain import DomainError
-from journal.entries import timekeeping
+from journal.domain import DomainError, ValidationError
 from journal.entries.models import Checkin
-from journal.entries.validation import ValidationError
 from journal.extensions import db, utcnow
+from journal.keys import key_for, key_for_owner
 from journal.security import EntryAccess, entry_access_rule
 
 log = logging.getLogger(__name__)
@@ -155,7 +153,7 @@ def _end_instant(day: date | None, tz_name: str) -> datetime | None:
 
 
 def _apply_terms(owner: User, grant: ClinicianGrant, terms: GrantTerms) -> None:
-    key = data_key_for(owner)
+    key = key_for(owner)
     grant.scope = terms.scope
     grant.range_start = terms.range_start if terms.scope == SCOPE_RANGE else None
     grant.range_end = terms.range_end if terms.scope == SCOPE_RANGE else None
@@ -184,7 +182,7 @@ def _decrypt(grant: ClinicianGrant, column: str) -> str | None:
     if token is None:
         return None
     try:
-        return data_key_for(grant.owner).decrypt_text(token, table=f"{ClinicianGrant.TABLE}.{column}",
+        return key_for(grant.owner).decrypt_text(token, table=f"{ClinicianGrant.TABLE}.{column}",
                                                       row_id=grant.id)
     except crypto.DecryptionError:
         log.warning("could not decrypt %s of grant %s", column, grant.id)
@@ -314,7 +312,7 @@ def note_for(clinician_id: int, checkin: Checkin) -> ClinicianNote | None:
 
 def note_text(note: ClinicianNote) -> str:
     try:
-        return data_key_for_owner(note.owner_id).decrypt_text(
+        return key_for_owner(note.owner_id).decrypt_text(
             note.body_ct, table=f"{ClinicianNote.TABLE}.body_ct", row_id=note.id)
     except crypto.DecryptionError:
         log.warning("could not decrypt clinician note %s", note.id)
@@ -336,7 +334,7 @@ def save_note(clinician: User, checkin: Checkin, body: str) -> ClinicianNote | N
         note = ClinicianNote(id=uuid.uuid4(), checkin_id=checkin.id, owner_id=checkin.owner_id,
                              clinician_id=clinician.id)
         db.session.add(note)
-    note.body_ct = data_key_for_owner(checkin.owner_id).encrypt_text(
+    note.body_ct = key_for_owner(checkin.owner_id).encrypt_text(
         body, table=f"{ClinicianNote.TABLE}.body_ct", row_id=note.id)
     db.session.flush()
     return note

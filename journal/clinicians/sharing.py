@@ -8,12 +8,11 @@ from datetime import date, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal import reports
+from journal import reports, timekeeping
 from journal.charts import last_days
 from journal.clinicians import accesslog, exports, fhir, patients, services, sharing_bp
 from journal.clinicians.models import ClinicianGrant
-from journal.entries import timekeeping
-from journal.entries.validation import ValidationError
+from journal.domain import ValidationError
 from journal.extensions import utcnow
 from journal.forms import ActionForm
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only

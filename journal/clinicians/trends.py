@@ -12,11 +12,11 @@ from datetime import date, timedelta
 from statistics import fmean
 
 from journal import scales
-from journal.auth.models import User
-from journal.auth.services import data_key_for
+from journal.accounts import User
 from journal.entries import services, tracking
 from journal.entries.models import Checkin
 from journal.entries.services import CheckinView
+from journal.keys import key_for
 from journal.series import SEVERE
 
 MOOD_DROP = 1.0
@@ -28,7 +28,7 @@ def decrypt_all(owner: User, checkins: list[Checkin], catalog: tracking.Catalog 
     """Decrypt the owner's check-ins with their key and catalog (loaded unless given), keeping their order."""
     if not checkins:
         return []
-    key = data_key_for(owner)
+    key = key_for(owner)
     catalog = catalog or tracking.load_catalog(owner)
     return [services.view_of(row, key, catalog) for row in checkins]
 

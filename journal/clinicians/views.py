@@ -17,9 +17,9 @@ from journal.clinicians import bp, exports, fhir, patients, services, trends
 from journal.clinicians.accesslog import last_look_day, record_look
 from journal.clinicians.forms import NoteForm, ProfileForm, RedeemForm
 from journal.clinicians.patients import Patient
+from journal.domain import ValidationError
 from journal.entries import services as entry_services
 from journal.entries.models import Checkin
-from journal.entries.validation import ValidationError
 from journal.extensions import limiter, utcnow
 from journal.push import events
 from journal.security import roles_only, safe_next_url, viewable_or_404

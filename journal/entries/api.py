@@ -6,14 +6,15 @@ import uuid
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 
-from journal.auth.services import data_key_for
-from journal.core import crisis
+from journal import crisis
+from journal.domain import ValidationError
 from journal.entries import services, tracking
 from journal.entries.models import Checkin
-from journal.entries.validation import ValidationError, parse_checkin
+from journal.entries.validation import parse_checkin
 from journal.errors import api_error
 from journal.extensions import utcnow
 from journal.jsonapi import iso, json_body, query_int
+from journal.keys import key_for
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
 bp = Blueprint("entries_api", __name__)
@@ -59,7 +60,7 @@ def _view(checkin: Checkin, data=None) -> dict:
     """The check-in as JSON; `data` (what was just saved) lets a check-in naming nothing skip the catalog."""
     catalog = tracking.EMPTY_CATALOG if data is not None and not services.references_anything(data) \
         else tracking.load_catalog(current_user)
-    return checkin_json(services.view_of(checkin, data_key_for(current_user), catalog))
+    return checkin_json(services.view_of(checkin, key_for(current_user), catalog))
 
 
 def _validation_error(exc: ValidationError):
@@ -143,7 +144,7 @@ def update_checkin(entry_id):
     body, error = json_body()
     if error:
         return error
-    view = services.view_of(checkin, data_key_for(current_user), tracking.load_catalog(current_user))
+    view = services.view_of(checkin, key_for(current_user), tracking.load_catalog(current_user))
     if not view.readable:
         return api_error(409, "unreadable", services.UNREADABLE + " It can be deleted, not edited.")
     try:

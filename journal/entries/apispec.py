@@ -1,6 +1,7 @@
 """OpenAPI 3.1 description of the journal API (paths and schemas), merged by journal/openapi.py."""
+from journal import scales
 from journal.apidoc import errors, json_response, nullable, ref
-from journal.entries import scales, validation
+from journal.entries import validation
 
 ID = {"type": "string", "format": "uuid"}
 

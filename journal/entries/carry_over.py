@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from journal.auth.models import User
+from journal.accounts import User
 from journal.entries import services
 from journal.entries.tracking import Catalog
 

@@ -2,7 +2,7 @@
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
-from journal.entries import scales
+from journal import scales
 from journal.forms import Form
 
 

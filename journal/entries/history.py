@@ -13,14 +13,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from journal import scales, series
-from journal.auth.models import User
-from journal.auth.services import data_key_for
+from journal import scales, series, timekeeping
+from journal.accounts import User
 from journal.charts import Period, last_days
-from journal.entries import services, timekeeping, tracking
+from journal.entries import services, tracking
 from journal.entries.models import Checkin
 from journal.entries.services import CheckinView
 from journal.extensions import db
+from journal.keys import key_for
 from journal.reports import BASE_MEASURES, Selection
 
 FIRST_MONTH = date(1970, 1, 1)  # check-ins start in 1970 (entries/validation.py)
@@ -40,7 +40,7 @@ def _rows(user: User, first: date, last: date):
 
 def own_views(user: User, first: date, last: date, catalog: tracking.Catalog) -> list[CheckinView]:
     """The member's check-ins whose local day lies between `first` and `last`, oldest first, decrypted."""
-    key = data_key_for(user)
+    key = key_for(user)
     return [services.view_of(row, key, catalog, times=False) for row in _rows(user, first, last)]
 
 
@@ -136,7 +136,7 @@ def month_calendar(user: User, month: date, *, now: datetime) -> CalendarMonth:
     days = [CalendarDay(month + timedelta(days=i)) for i in range((following - month).days)]
     for day in days:
         day.today = day.day == today
-    key = data_key_for(user)
+    key = key_for(user)
     for row in _rows(user, month, following - timedelta(days=1)):
         # The payload holds every value of a check-in, one ciphertext; no catalog: names are not shown.
         view = services.view_of(row, key, tracking.EMPTY_CATALOG, times=False)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from journal.entries import scales
+from journal import scales
 from journal.entries.services import UNREADABLE, CheckinView
 
 _MOOD = {value: f' <span class="mood"><b aria-hidden="true">{face}</b> {label}</span>'

@@ -15,11 +15,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, delete, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
-from journal import crypto
-from journal.auth.models import User
-from journal.auth.services import data_key_for
-from journal.domain import DomainError
-from journal.entries import scales, timekeeping
+from journal import crypto, scales, timekeeping
+from journal.accounts import User
+from journal.domain import DomainError, ValidationError
 from journal.entries.models import (
     Checkin,
     CheckinSymptom,
@@ -30,8 +28,9 @@ from journal.entries.models import (
     Tag,
 )
 from journal.entries.tracking import REMOVED, Catalog, load_catalog
-from journal.entries.validation import CheckinInput, ValidationError
+from journal.entries.validation import CheckinInput
 from journal.extensions import db
+from journal.keys import key_for
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +87,7 @@ def _write(user: User, checkin: Checkin, data: CheckinInput) -> None:
     checkin.share_peers = data.share_peers
     checkin.share_clinicians = data.share_clinicians
     checkin.hide_note_from_peers = data.hide_note_from_peers
-    checkin.payload = data_key_for(user).encrypt_json(_payload(data), table=Checkin.TABLE, row_id=checkin.id)
+    checkin.payload = key_for(user).encrypt_json(_payload(data), table=Checkin.TABLE, row_id=checkin.id)
 
 
 def _link(checkin_id: uuid.UUID, data: CheckinInput) -> None:
@@ -408,6 +407,6 @@ def _connection():
 
 def _page(user: User, rows, limit: int, catalog: Catalog | None) -> TimelinePage:
     rows, next_cursor = split_page(rows, limit)
-    key = data_key_for(user)
+    key = key_for(user)
     catalog = catalog or load_catalog(user)
     return TimelinePage([_view(key, catalog, *row) for row in rows], next_cursor)

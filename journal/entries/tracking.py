@@ -12,14 +12,13 @@ from flask import g
 from sqlalchemy import LargeBinary, bindparam, cast, literal, null, select, union_all, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from journal import crypto
-from journal.auth.models import User
-from journal.auth.services import data_key_for
+from journal import crypto, scales
+from journal.accounts import User
 from journal.caches import cache
-from journal.entries import scales
+from journal.domain import ValidationError
 from journal.entries.models import Medication, Symptom, Tag
-from journal.entries.validation import ValidationError
 from journal.extensions import db
+from journal.keys import decrypt_or_placeholder, key_for
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +67,7 @@ EMPTY_CATALOG = Catalog([], [], [])
 
 
 def _decrypt_column(key: crypto.DataKey, table: str, column: str, row_id, token: bytes | None) -> str | None:
-    if token is None:
-        return None
-    try:
-        return key.decrypt_text(token, table=f"{table}.{column}", row_id=row_id)
-    except crypto.DecryptionError:
-        log.warning("could not decrypt %s %s", table, row_id)
-        return "(unreadable)"
+    return decrypt_or_placeholder(key, token, table=table, column=column, row_id=row_id)
 
 
 def _decrypt_name(key: crypto.DataKey, row, column: str = "name_ct") -> str | None:
@@ -117,7 +110,7 @@ def load_catalog(user: User) -> Catalog:
 
 
 def _decrypt_catalog(user: User, rows) -> Catalog:
-    key = data_key_for(user)
+    key = key_for(user)
     groups: dict[str, list[CatalogItem]] = {kind: [] for kind in KINDS}
     for kind, item_id, name_ct, archived, dose_ct, schedule_ct, _ in rows:
         item_id = item_id if isinstance(item_id, uuid.UUID) else uuid.UUID(item_id)
@@ -180,7 +173,7 @@ def add_item(user: User, kind: str, name: str, dose: str | None = None, catalog:
                 raise ValidationError({"name": f"You archived “{name}” earlier: restore it instead."})
             raise ValidationError({"name": f"You already track “{name}”."})
     row = model(id=uuid.uuid4(), owner_id=user.id, archived=False)
-    key = data_key_for(user)
+    key = key_for(user)
     _set_name(key, row, name, _clean_dose(dose) if kind == "medications" else None)
     if kind == "medications":
         _set_schedule(key, row, as_needed)
@@ -196,7 +189,7 @@ def rename_item(user: User, row, name: str, dose: str | None = None, *, keep_dos
     `as_needed` is given); past check-ins show the new name."""
     kind = row.TABLE
     name = _clean_name(name, kind.rstrip("s"))
-    key = data_key_for(user)
+    key = key_for(user)
     for item in getattr(load_catalog(user), kind):
         if item.id != row.id and not item.archived and item.name.casefold() == name.casefold():
             raise ValidationError({"name": f"You already track “{name}”."})
@@ -216,7 +209,7 @@ def set_archived(user: User, row, archived: bool) -> None:
 
 def seed_catalog(user: User) -> None:
     """Give a new member a few common tags so the first check-in is not empty."""
-    key = data_key_for(user)
+    key = key_for(user)
     for name in DEFAULT_TAGS:
         row = Tag(id=uuid.uuid4(), owner_id=user.id, archived=False)
         _set_name(key, row, name)

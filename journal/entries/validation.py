@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from journal.domain import ValidationError  # noqa: F401  (re-exported: features import it from here)
-from journal.entries import scales, timekeeping
+from journal import scales, timekeeping
+from journal.domain import ValidationError
 
 # A phone's clock may run a little ahead of the server's.
 _FUTURE_SLACK = timedelta(minutes=10)

@@ -6,14 +6,15 @@ from datetime import datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal.auth.services import data_key_for
-from journal.core import crisis
-from journal.entries import bp, carry_over, rows, scales, services, timekeeping, tracking
+from journal import crisis, scales, timekeeping
+from journal.domain import ValidationError
+from journal.entries import bp, carry_over, rows, services, tracking
 from journal.entries.forms import AddItemForm, RenameItemForm
 from journal.entries.models import Checkin
-from journal.entries.validation import ValidationError, audience_from_form, parse_checkin, raw_from_form
+from journal.entries.validation import audience_from_form, parse_checkin, raw_from_form
 from journal.extensions import utcnow
 from journal.forms import ActionForm
+from journal.keys import key_for
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
 journal_required = roles_only(JOURNAL_KEEPERS)
@@ -141,7 +142,7 @@ def timeline():
 def _own_view(entry_id):
     checkin = own_or_404(Checkin, entry_id)
     catalog = tracking.load_catalog(current_user)
-    return checkin, services.view_of(checkin, data_key_for(current_user), catalog), catalog
+    return checkin, services.view_of(checkin, key_for(current_user), catalog), catalog
 
 
 @bp.get("/entries/<entry_id>")

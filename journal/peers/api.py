@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
-from journal.core import crisis
+from journal import crisis
 from journal.entries.api import checkin_json
 from journal.errors import api_error
 from journal.extensions import db

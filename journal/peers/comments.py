@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from journal import crypto
-from journal.auth.models import User
-from journal.auth.services import data_key_for_owner
+from journal.accounts import User
 from journal.auth.verification import require_verified
 from journal.entries.models import Checkin
 from journal.extensions import db, utcnow
+from journal.keys import key_for_owner
 from journal.peers import connections, notifications, profiles, sharing
 from journal.peers.conditions import REACTIONS
 from journal.peers.errors import Conflict, Invalid, NotFound
@@ -61,7 +61,7 @@ def _require_guidelines(profile: PeerProfile | None) -> None:
 
 
 def _encrypt(comment: PeerComment, body: str) -> None:
-    comment.body_ct = data_key_for_owner(comment.entry_owner_id).encrypt_text(body, table=TABLE, row_id=comment.id)
+    comment.body_ct = key_for_owner(comment.entry_owner_id).encrypt_text(body, table=TABLE, row_id=comment.id)
 
 
 def add(viewer: User, checkin: Checkin, access: EntryAccess | None, body: str, *, accept_guidelines: bool = False,
@@ -116,7 +116,7 @@ def delete(viewer: User, comment: PeerComment) -> None:
 
 def decrypt(comment: PeerComment, key: crypto.DataKey | None = None) -> str | None:
     """A comment's text (`key`: the entry owner's, when the caller has it already), or None if unreadable."""
-    key = key or data_key_for_owner(comment.entry_owner_id)
+    key = key or key_for_owner(comment.entry_owner_id)
     try:
         return key.decrypt_text(comment.body_ct, table=TABLE, row_id=comment.id)
     except crypto.DecryptionError:
@@ -145,12 +145,12 @@ def _view(viewer: User, comment: PeerComment, author: User, profile: PeerProfile
 
 def own_view(viewer: User, comment: PeerComment) -> CommentView:
     """The viewer's own comment, as the conversation shows it (after writing or editing it)."""
-    return _view(viewer, comment, viewer, profiles.profile_of(viewer.id), data_key_for_owner(comment.entry_owner_id))
+    return _view(viewer, comment, viewer, profiles.profile_of(viewer.id), key_for_owner(comment.entry_owner_id))
 
 
 def for_entry(viewer: User, checkin: Checkin) -> list[CommentView]:
     """The conversation on an entry, oldest first, without hidden comments or anyone blocked either way."""
-    key = data_key_for_owner(checkin.owner_id)  # every comment here is under the entry owner's key: unwrap it once
+    key = key_for_owner(checkin.owner_id)  # every comment here is under the entry owner's key: unwrap it once
     rows = db.session.execute(
         select(PeerComment, User, PeerProfile)
         .join(User, User.id == PeerComment.author_id)

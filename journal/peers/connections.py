@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, exists, or_, select, union_all
 
 from journal import database
-from journal.auth.models import User
+from journal.accounts import User
 from journal.auth.verification import require_verified
 from journal.extensions import db, utcnow
 from journal.peers import notifications, profiles

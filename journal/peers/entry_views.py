@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from journal.core import crisis
+from journal import crisis
 from journal.entries.models import Checkin
 from journal.forms import ActionForm
 from journal.peers import bp, comments, limits, moderation, profiles, sharing

@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from journal.entries import timekeeping
+from journal import timekeeping
 from journal.forms import Form
 from journal.peers import comments, moderation, profiles
 from journal.peers.conditions import (

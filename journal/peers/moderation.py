@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from journal import audit, crypto
-from journal.auth.models import User
-from journal.auth.services import data_key_for, data_key_for_owner, sign_out_everywhere
+from journal import audit
+from journal.accounts import User
+from journal.auth.services import sign_out_everywhere
 from journal.entries.models import Checkin
 from journal.extensions import db, utcnow
+from journal.keys import decrypt_or_placeholder, key_for, key_for_owner, keys_for
 from journal.peers import comments, connections, notifications, profiles, sharing
 from journal.peers.conditions import REPORT_REASONS
 from journal.peers.errors import Invalid, NotFound
@@ -38,7 +39,6 @@ ACTIONS = {
 ACTIONS_FOR = {"entry": ("dismiss", "hide", "warn", "suspend"), "comment": ("dismiss", "hide", "warn", "suspend"),
                "member": ("dismiss", "warn", "suspend")}
 SUSPENSIONS = {"7": timedelta(days=7), "30": timedelta(days=30), "0": None}  # "0": until lifted
-UNREADABLE = "(could not be decrypted)"
 
 
 # --- Reporting ------------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ def file_report(reporter: User, kind: str, raw_id, reason: str, details: str = "
                         checkin_id=checkin.id if checkin else None, comment_id=comment.id if comment else None,
                         reason=reason, status="open", created_at=now)
     if details:
-        report.details_ct = data_key_for(reporter).encrypt_text(details, table=f"{PeerReport.TABLE}.details_ct",
+        report.details_ct = key_for(reporter).encrypt_text(details, table=f"{PeerReport.TABLE}.details_ct",
                                                                 row_id=report.id)
     db.session.add(report)
     db.session.flush()
@@ -150,26 +150,6 @@ class ReportDetail:
     actions: tuple[str, ...] = ()
 
 
-def _decrypt_or(key: crypto.DataKey | None, token: bytes | None, table: str, row_id) -> str:
-    """The text, or UNREADABLE when it does not decrypt or its key's account is gone (`key` None)."""
-    if token is None:
-        return ""
-    if key is None:
-        return UNREADABLE
-    try:
-        return key.decrypt_text(token, table=table, row_id=row_id)
-    except crypto.DecryptionError:
-        log.warning("could not decrypt %s %s", table, row_id)
-        return UNREADABLE
-
-
-def _keys_of(user_ids: set[int]) -> dict[int, crypto.DataKey]:
-    """These members' data keys, unwrapped, from one query (accounts that are gone are left out)."""
-    if not user_ids:
-        return {}
-    return {user.id: data_key_for(user) for user in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
-
-
 def get_report(raw_id) -> PeerReport:
     report = db.session.get(PeerReport, _parse(raw_id))
     if report is None:
@@ -187,8 +167,8 @@ def detail(moderator: User, report: PeerReport, now: datetime | None = None) -> 
     view = ReportDetail(
         report=report, reason=REPORT_REASONS.get(report.reason, report.reason),
         reporter_name=reporter.display_name if reporter else "A former member",
-        details=_decrypt_or(data_key_for(reporter) if reporter else None, report.details_ct,
-                            f"{PeerReport.TABLE}.details_ct", report.id),
+        details=decrypt_or_placeholder(key_for(reporter) if reporter else None, report.details_ct,
+                                       table=PeerReport.TABLE, column="details_ct", row_id=report.id) or "",
         subject_card=profiles.card(subject, subject_profile) if subject_profile else sharing.placeholder_card(subject),
         history=history(subject.id), actions=ACTIONS_FOR[report.subject_kind],
     )
@@ -254,7 +234,7 @@ def _record(moderator: User, subject_id: int, action: str, why: str, report_id, 
     row = ModerationAction(id=uuid.uuid4(), report_id=report_id, moderator_id=moderator.id,
                            moderator_name=moderator.display_name, subject_user_id=subject_id, action=action,
                            created_at=now)
-    row.why_ct = data_key_for_owner(subject_id).encrypt_text(why, table=f"{ModerationAction.TABLE}.why_ct",
+    row.why_ct = key_for_owner(subject_id).encrypt_text(why, table=f"{ModerationAction.TABLE}.why_ct",
                                                              row_id=row.id)
     db.session.add(row)
     db.session.flush()
@@ -318,10 +298,10 @@ class ActionView:
 
 def _action_views(rows) -> list[ActionView]:
     rows = rows.all()
-    keys = _keys_of({row.subject_user_id for row, _ in rows if row.subject_user_id is not None})
+    keys = keys_for({row.subject_user_id for row, _ in rows if row.subject_user_id is not None})
     return [ActionView(row.id, row.action, row.moderator_name, name or "A former member",
-                       _decrypt_or(keys.get(row.subject_user_id), row.why_ct, f"{ModerationAction.TABLE}.why_ct",
-                                   row.id),
+                       decrypt_or_placeholder(keys.get(row.subject_user_id), row.why_ct,
+                                              table=ModerationAction.TABLE, column="why_ct", row_id=row.id) or "",
                        row.created_at) for row, name in rows]
 
 
@@ -345,8 +325,9 @@ def reasons_for(user: User, items: list[notifications.NotificationView]) -> dict
     action_ids = {item.action_id for item in items if item.action_id}
     if not action_ids:
         return {}
-    key = data_key_for(user)
-    why = {row.id: _decrypt_or(key, row.why_ct, f"{ModerationAction.TABLE}.why_ct", row.id)
+    key = key_for(user)
+    why = {row.id: decrypt_or_placeholder(key, row.why_ct, table=ModerationAction.TABLE, column="why_ct",
+                                          row_id=row.id) or ""
            for row in db.session.scalars(select(ModerationAction).where(
                ModerationAction.id.in_(action_ids), ModerationAction.subject_user_id == user.id))}
     return {item.id: why[item.action_id] for item in items if item.action_id in why}

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from journal.auth.models import User
+from journal.accounts import User
 from journal.extensions import db, utcnow
 from journal.peers.models import PeerNotification
 from journal.push import events

@@ -8,11 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 
-from journal import crypto
-from journal.auth.models import User
-from journal.auth.services import data_key_for
-from journal.entries import timekeeping
+from journal import crypto, timekeeping
+from journal.accounts import User
 from journal.extensions import db, utcnow
+from journal.keys import decrypt_or_placeholder, key_for
 from journal.peers import matching
 from journal.peers.conditions import (
     AVATAR_COLOURS,
@@ -32,7 +31,6 @@ BIO_MAX = 500
 OTHER_MAX = 120
 CONDITIONS_MAX = 8
 TOPICS_MAX = 8
-UNREADABLE = "(could not be decrypted)"
 
 
 @dataclass(frozen=True)
@@ -135,19 +133,13 @@ def _ordered(codes, catalogue) -> list[str]:
 
 
 def _decrypt(key: crypto.DataKey, profile: PeerProfile, column: str) -> str:
-    token = getattr(profile, column)
-    if token is None:
-        return ""
-    try:
-        return key.decrypt_text(token, table=f"{PeerProfile.TABLE}.{column}", row_id=profile.id)
-    except crypto.DecryptionError:
-        log.warning("could not decrypt %s of peer profile %s", column, profile.id)
-        return UNREADABLE
+    return decrypt_or_placeholder(key, getattr(profile, column), table=PeerProfile.TABLE, column=column,
+                                  row_id=profile.id) or ""
 
 
 def view_of(user: User, profile: PeerProfile) -> ProfileView:
     """Decrypt a profile (`user`'s) with its owner's key (the caller has checked the viewer may see it)."""
-    key = data_key_for(user)
+    key = key_for(user)
     return ProfileView(
         card=card(user, profile), enabled=profile.enabled, open_to_matches=profile.open_to_matches,
         support=profile.support, timezone=profile.timezone,
@@ -251,7 +243,7 @@ def save_profile(user: User, data: ProfileInput, now: datetime | None = None) ->
     if profile is None:
         profile = PeerProfile(id=uuid.uuid4(), user_id=user.id, created_at=now)
         db.session.add(profile)
-    key = data_key_for(user)
+    key = key_for(user)
     profile.enabled = data.enabled
     profile.open_to_matches = data.open_to_matches
     profile.support = data.support

@@ -15,12 +15,12 @@ from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from journal import crypto
-from journal.auth.models import User
-from journal.auth.services import data_key_for
+from journal.accounts import User
 from journal.entries import services as entries
 from journal.entries import tracking
 from journal.entries.models import Checkin, Medication, Symptom, Tag
 from journal.extensions import db, utcnow
+from journal.keys import decrypt_or_placeholder, key_for
 from journal.peers import connections, profiles
 from journal.peers.conditions import REACTIONS
 from journal.peers.models import (
@@ -109,7 +109,7 @@ def _authors(owner_ids: set[int]) -> dict[int, _Author]:
     entry: the session holds loaded rows only weakly, so a lookup by id later may query again)."""
     rows = db.session.execute(select(User, PeerProfile).outerjoin(PeerProfile, PeerProfile.user_id == User.id)
                               .where(User.id.in_(owner_ids)))
-    return {user.id: _Author(profiles.card(user, profile) if profile else placeholder_card(user), data_key_for(user))
+    return {user.id: _Author(profiles.card(user, profile) if profile else placeholder_card(user), key_for(user))
             for user, profile in rows}
 
 
@@ -142,11 +142,7 @@ def _name_items(views: list[entries.CheckinView], keys: dict[int, crypto.DataKey
     connection, params = db.session.connection(), {"ids": list(wanted), "owners": list(keys)}
     for table, group, statement in _NAMES:
         for row_id, owner_id, name_ct, archived in connection.execute(statement, params):
-            try:
-                name = keys[owner_id].decrypt_text(name_ct, table=f"{table}.name_ct", row_id=row_id)
-            except crypto.DecryptionError:
-                log.warning("could not decrypt %s %s", table, row_id)
-                name = "(unreadable)"
+            name = decrypt_or_placeholder(keys.get(owner_id), name_ct, table=table, column="name_ct", row_id=row_id)
             groups[owner_id][group].append(tracking.CatalogItem(row_id, name, archived))
     catalogs = {owner: tracking.Catalog(**g) for owner, g in groups.items()}
     for view in views:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import case, false, func, literal, or_, select, true
 
-from journal.auth.models import User
+from journal.accounts import User
 from journal.extensions import db, utcnow
 from journal.peers import connections, matching, profiles
 from journal.peers.models import (

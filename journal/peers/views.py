@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from journal import database
-from journal.auth.models import User
+from journal.accounts import User
 from journal.extensions import db, utcnow
 from journal.forms import ActionForm
 from journal.peers import bp, connections, limits, moderation, notifications, profiles, rows, sharing, suggestions

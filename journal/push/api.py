@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
-from journal.entries.validation import ValidationError
+from journal.domain import ValidationError
 from journal.errors import api_error
 from journal.extensions import limiter, utcnow
 from journal.jsonapi import iso, json_body

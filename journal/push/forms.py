@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from journal.entries import timekeeping
+from journal import timekeeping
 from journal.forms import Form
 from journal.push import nudges
 

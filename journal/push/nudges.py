@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from journal.entries.timekeeping import local_datetime, local_day, local_to_utc
+from journal.timekeeping import local_datetime, local_day, local_to_utc
 
 MAX_TIMES = 3
 BACKOFF_AFTER = 3  # ignored nudges in a row before reminding every other day

@@ -21,13 +21,14 @@ from sqlalchemy import and_, any_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from journal import crypto
-from journal.auth.models import DataKeyRecord, User
+from journal.accounts import User
 from journal.entries.models import Checkin
-from journal.entries.timekeeping import day_bounds
 from journal.extensions import db
+from journal.keys import keys_for
 from journal.push import nudges, services, subscriptions
 from journal.push.models import PushJob, PushNotification, PushSubscription, ReminderSettings
 from journal.push.sender import Message, Outcome
+from journal.timekeeping import day_bounds
 
 log = logging.getLogger(__name__)
 
@@ -212,20 +213,6 @@ class Delivery:
     final: tuple[str, str] | None = None  # (status, outcome) decided without sending
 
 
-def _data_keys(owner_ids) -> dict[int, crypto.DataKey]:
-    vault = crypto.vault()
-    keys = {}
-    records = db.session.execute(select(DataKeyRecord.id, DataKeyRecord.user_id, DataKeyRecord.master_key_id,
-                                        DataKeyRecord.wrapped).where(_among(DataKeyRecord.user_id, owner_ids)))
-    for record in records:
-        try:
-            keys[record.user_id] = vault.unwrap(record.user_id, record.id,
-                                                crypto.WrappedKey(record.master_key_id, record.wrapped))
-        except crypto.DecryptionError:
-            log.warning("data key of user %s could not be unwrapped", record.user_id)
-    return keys
-
-
 def _nudge_still_wanted(notification, settings, checkin_days: set,
                         last_checkin: dict) -> str | None:
     """Why a queued reminder should no longer go out (checked in meanwhile, paused, turned off), or None."""
@@ -255,7 +242,7 @@ def prepare(job_ids: list[int], now: datetime) -> list[Delivery]:
         .select_from(jobs.join(notes, notes.c.id == jobs.c.notification_id)
                      .outerjoin(subs, subs.c.id == jobs.c.subscription_id))
         .where(_among(jobs.c.id, job_ids)).order_by(jobs.c.id)).all()
-    keys = _data_keys({row.owner_id for row in rows if row.owner_id is not None})
+    keys = keys_for({row.owner_id for row in rows if row.owner_id is not None})
     nudge_users = {row.user_id for row in rows if row.kind == "nudge"}
     settings, checkin_days, last_checkin = {}, set(), {}
     if nudge_users:

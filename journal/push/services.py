@@ -13,12 +13,10 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from journal import database
-from journal.auth.models import User
-from journal.domain import DomainError
-from journal.entries import timekeeping
+from journal import database, timekeeping
+from journal.accounts import User
+from journal.domain import DomainError, ValidationError
 from journal.entries.models import Checkin
-from journal.entries.validation import ValidationError
 from journal.extensions import db
 from journal.push import nudges
 from journal.push.events import EVENTS

@@ -19,10 +19,10 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from journal import crypto, database
-from journal.auth.models import User
-from journal.auth.services import data_key_for
-from journal.entries.validation import ValidationError
+from journal.accounts import User
+from journal.domain import ValidationError
 from journal.extensions import db
+from journal.keys import key_for
 from journal.push.models import PushSubscription
 from journal.push.sender import origin_of
 from journal.push.services import PushError, reschedule, settings_for
@@ -153,7 +153,7 @@ def device_label(user_agent: str | None) -> str:
 
 def _seal(user: User, sub_id: uuid.UUID, data: SubscriptionInput) -> bytes:
     secret = {"endpoint": data.endpoint, "p256dh": data.p256dh, "auth": data.auth}
-    return data_key_for(user).encrypt_json(secret, table=SECRET_COLUMN, row_id=sub_id)
+    return key_for(user).encrypt_json(secret, table=SECRET_COLUMN, row_id=sub_id)
 
 
 def open_secret(key: crypto.DataKey, sub_id: uuid.UUID, secret: bytes) -> dict:
@@ -207,7 +207,7 @@ def list_subscriptions(user: User) -> list[PushSubscription]:
 def subscription_endpoint(user: User, sub: PushSubscription) -> str | None:
     """The endpoint of one of the member's devices, or None if it cannot be decrypted."""
     try:
-        return open_secret(data_key_for(user), sub.id, sub.secret)["endpoint"]
+        return open_secret(key_for(user), sub.id, sub.secret)["endpoint"]
     except crypto.DecryptionError:
         log.warning("push subscription %s could not be decrypted", sub.id)
         return None

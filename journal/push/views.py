@@ -2,14 +2,14 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from journal.entries.timekeeping import local_datetime
-from journal.entries.validation import ValidationError
+from journal.domain import ValidationError
 from journal.extensions import utcnow
 from journal.forms import ActionForm
 from journal.push import bp, nudges, services, subscriptions, test_send_limit
 from journal.push.forms import PauseForm, RemindersForm
 from journal.push.models import PushSubscription
 from journal.security import own_or_404
+from journal.timekeeping import local_datetime
 
 
 def _form_from(settings) -> RemindersForm:

@@ -13,7 +13,7 @@ from flask import current_app, jsonify, make_response, render_template, request,
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from journal.entries import scales
+from journal import scales
 from journal.pwa import bp
 from journal.pwa.assets import asset_url, static_version
 

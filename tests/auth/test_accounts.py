@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from journal.auth.models import DataKeyRecord, User
+from journal.accounts import DataKeyRecord, User
 from journal.entries.models import Checkin
 from journal.extensions import db
 from tests.conftest import PASSWORD, make_checkin, racing_backend, when_first_selected

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from journal.auth.models import User
+from journal.accounts import User
 from journal.extensions import db
 from journal.peers.models import PeerComment, PeerConnection
 from tests.clinicians.conftest import invite, make_clinician

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from journal.auth.models import AuthSession, RecoveryCode, User
+from journal.accounts import User
+from journal.auth.models import AuthSession, RecoveryCode
 from journal.extensions import db
 from tests.clinicians.conftest import connect, make_clinician
 from tests.conftest import PASSWORD, make_checkin
@@ -142,9 +143,9 @@ def test_the_secret_is_encrypted_under_the_members_data_key(app, members):
     user = user_row(app, member)
     assert user.totp_secret_ct and secret.encode() not in user.totp_secret_ct
     with app.app_context():
-        from journal.auth.services import data_key_for
+        from journal.keys import key_for
 
-        key = data_key_for(db.session.get(User, member.user_id))
+        key = key_for(db.session.get(User, member.user_id))
         assert key.decrypt_text(user.totp_secret_ct, table="users.totp_secret", row_id=member.user_id) == secret
         codes = db.session.scalars(select(RecoveryCode.code_hash)).all()
     uri = app.config["SQLALCHEMY_DATABASE_URI"]

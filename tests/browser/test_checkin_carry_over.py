@@ -6,12 +6,12 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from journal.auth.models import User
-from journal.auth.services import data_key_for
+from journal.accounts import User
 from journal.entries import services, tracking
 from journal.entries.models import Checkin
 from journal.entries.validation import parse_checkin
 from journal.extensions import db, utcnow
+from journal.keys import key_for
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def _saved(live_app, page) -> services.CheckinView:
     with live_app.test_request_context():
         checkin = db.session.get(Checkin, uuid.UUID(entry_id))
         user = db.session.get(User, checkin.owner_id)
-        return services.view_of(checkin, data_key_for(user), tracking.load_catalog(user))
+        return services.view_of(checkin, key_for(user), tracking.load_catalog(user))
 
 
 @pytest.mark.parametrize("width", [320, 390])

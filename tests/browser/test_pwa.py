@@ -145,7 +145,7 @@ def test_offline_check_in_survives_a_reload_and_syncs_exactly_once(member_page, 
     assert checkins_of(live_app, user_id) == 1
     assert page.evaluate(READ_QUEUE)["items"] == []
     with live_app.app_context():
-        from journal.auth.models import User
+        from journal.accounts import User
         from journal.entries import services
 
         user = db.session.get(User, user_id)

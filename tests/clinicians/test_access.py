@@ -91,7 +91,7 @@ def test_clinician_sees_exactly_the_entries_in_scope(app, members, case, terms, 
         assert doc.api("GET", "/api/v1/clinician/patients").get_json()["items"] == []
 
     # The shared access rule (used by every feature) agrees with the pages.
-    from journal.auth.models import User
+    from journal.accounts import User
     from journal.entries.models import Checkin
     from journal.security import entry_access
 

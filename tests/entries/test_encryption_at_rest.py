@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text, update
 
-from journal.auth.models import DataKeyRecord
+from journal.accounts import DataKeyRecord
 from journal.entries.models import Checkin, Symptom
 from journal.extensions import db
 from tests.conftest import Client, add_item, make_checkin
@@ -98,7 +98,7 @@ def test_tampered_entries_never_cause_a_500(app, member):
     assert member.api("GET", "/api/v1/checkins").status_code == 200
     assert member.api("PATCH", f"/api/v1/checkins/{entry['id']}", json={"mood": 1}).status_code == 409
     assert member.api("DELETE", f"/api/v1/checkins/{entry['id']}").status_code == 204
-    assert "(unreadable)" in member.get("/track").get_data(as_text=True)
+    assert "(could not be decrypted)" in member.get("/track").get_data(as_text=True)
 
 
 def test_key_rotation_keeps_every_entry_readable(tmp_path, database_url):

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import update
 
-from journal.auth.models import User
+from journal.accounts import User
 from journal.entries import history
 from journal.entries.models import Checkin
 from journal.extensions import db

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from journal.entries import timekeeping
+from journal import timekeeping
 from tests.conftest import make_checkin
 
 

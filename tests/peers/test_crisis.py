@@ -1,7 +1,7 @@
 """Crisis language: the writer alone sees a gentle banner with crisis lines; nothing is blocked or told."""
 import pytest
 
-from journal.core import crisis
+from journal import crisis
 from tests.peers.conftest import share
 
 BANNER = "You don't have to go through this alone"

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text, update
 
-from journal.auth.models import User
+from journal.accounts import User
 from journal.extensions import db, utcnow
 from journal.peers.models import PeerBlock, PeerProfile
 from tests.conftest import racing_backend, when_first_selected

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from journal.auth.models import User
+from journal.accounts import User
 from journal.extensions import db, utcnow
 from journal.peers import matching, profiles, suggestions
 from journal.peers.conditions import CONDITIONS, TOPICS

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from journal import create_app, crypto
-from journal.auth.models import User
+from journal.accounts import User
 from journal.extensions import db, utcnow
 from journal.push import subscriptions
 from journal.push.models import PushJob, PushNotification, PushSubscription, ReminderSettings

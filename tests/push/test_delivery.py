@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 
 from journal import crypto
 from journal.entries.models import Checkin
-from journal.entries.timekeeping import local_to_utc
 from journal.extensions import db, utcnow
 from journal.push import events, nudges, outbox, services
 from journal.push.models import PushJob, PushNotification, PushSubscription, ReminderSettings
 from journal.push.sender import Outcome
+from journal.timekeeping import local_to_utc
 from tests.conftest import add_item, make_checkin
 from tests.push.conftest import at, run_worker, subscribe
 
