@@ -1,4 +1,5 @@
 """Peer Journal: an encrypted check-in journal with peer support and clinician sharing."""
+import importlib
 import os
 
 from flask import Flask
@@ -45,45 +46,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     fragments.init_app(app)
     mail.init_app(app)
 
-    from journal.auth import api as auth_api
-    from journal.auth import bp as auth_bp
-    from journal.clinicians import api as clinicians_api
-    from journal.clinicians import bp as clinicians_bp
-    from journal.clinicians import sharing_bp as clinicians_sharing_bp
-    from journal.core import bp as core_bp
-    from journal.entries import api as entries_api
-    from journal.entries import bp as entries_bp
-    from journal.peers import api as peers_api
-    from journal.peers import bp as peers_bp
-    from journal.push import api as push_api
-    from journal.push import bp as push_bp
-    from journal.pwa import bp as pwa_bp
-
-    app.register_blueprint(core_bp)
-    if app.config["BENCH_ROUTES"]:
-        from journal.core import bench
-
-        app.register_blueprint(bench.bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(auth_api.bp, url_prefix="/api/v1")
-    app.register_blueprint(entries_bp)
-    app.register_blueprint(entries_api.bp, url_prefix="/api/v1")
-    app.register_blueprint(peers_bp, url_prefix="/peers")
-    app.register_blueprint(peers_api.bp, url_prefix="/api/v1")
-    app.register_blueprint(clinicians_bp, url_prefix="/clinician")
-    app.register_blueprint(clinicians_sharing_bp, url_prefix="/sharing/clinicians")
-    app.register_blueprint(clinicians_api.bp, url_prefix="/api/v1")
-    app.register_blueprint(pwa_bp)
-    app.register_blueprint(push_bp)
-    app.register_blueprint(push_api.bp, url_prefix="/api/v1")
+    # Each feature registers its blueprints and connects its signals (journal/signals.py) in its own
+    # init_app; FEATURES says which the app is built with (all of them, but for tests of the journal alone).
+    features = tuple(app.config["FEATURES"])
+    app.extensions["journal.features"] = frozenset(features)
+    for name in features:
+        importlib.import_module(f"journal.{name}").init_app(app)
 
     from journal import audit, errors  # noqa: F401  (audit registers its model)
 
     errors.init_app(app)
     database.owns_transactions(app)  # last: every view is registered by now
 
-    from journal.auth.cli import keys_cli, users_cli
-
-    app.cli.add_command(keys_cli)
-    app.cli.add_command(users_cli)
     return app

@@ -15,6 +15,9 @@ from journal.extensions import UTCDateTime, db, utcnow
 from journal.security import STAFF_ROLES
 
 ROLES = ("member", "clinician", "moderator")
+# The version of the privacy page (/privacy) a member agrees to at registration: change it when what the
+# page promises changes.
+PRIVACY_VERSION = "2026-12-05"  # changed: email, consent, two-step sign-in
 
 
 class User(UserMixin, db.Model):
@@ -33,7 +36,7 @@ class User(UserMixin, db.Model):
     # When the member followed the link mailed to them (journal/auth/verification.py). Accounts older than
     # email confirmation were marked confirmed by migration 0008, so nobody was locked out.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The version of /privacy (journal/core/views.py: PRIVACY_VERSION) the member agreed to at registration,
+    # The version of /privacy (PRIVACY_VERSION above) the member agreed to at registration,
     # and when. Accounts from before consent was recorded have neither.
     privacy_version: Mapped[str | None] = mapped_column(String(32))
     privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,15 +1,13 @@
 """The OpenAPI 3.1 document served at /api/openapi.json, merged from each feature's apispec module."""
+import importlib
 from functools import cache
 
-from journal.auth import apispec as auth_spec
-from journal.clinicians import apispec as clinicians_spec
-from journal.entries import apispec as entries_spec
-from journal.errors import MESSAGES
-from journal.peers import apispec as peers_spec
-from journal.push import apispec as push_spec
-from journal.pwa import apispec as pwa_spec
+from flask import current_app, has_app_context
 
-FEATURE_SPECS = (entries_spec, pwa_spec, clinicians_spec, push_spec, peers_spec, auth_spec)
+from journal.errors import MESSAGES
+
+# Which features describe API routes (each in its apispec module), in the document's order.
+DESCRIBED = ("entries", "pwa", "clinicians", "push", "peers", "auth")
 
 
 def _error_responses() -> dict:
@@ -42,11 +40,18 @@ ERROR_SCHEMA = {
 }
 
 
-@cache
 def document() -> dict:
-    """The whole API description (built once per process)."""
+    """The API description of the current app's features (of every feature outside an app)."""
+    built = current_app.extensions["journal.features"] if has_app_context() else DESCRIBED
+    return _document(tuple(name for name in DESCRIBED if name in built))
+
+
+@cache
+def _document(features: tuple[str, ...]) -> dict:
+    """Built once per process for each set of features: the features' apispec modules never change."""
     paths, schemas = {}, {"Error": ERROR_SCHEMA}
-    for spec in FEATURE_SPECS:
+    for name in features:
+        spec = importlib.import_module(f"journal.{name}.apispec")
         paths.update(spec.PATHS)
         schemas.update(spec.SCHEMAS)
     return {

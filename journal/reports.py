@@ -19,7 +19,7 @@ from journal import series
 from journal.charts import Period, line_chart, strip_chart
 
 if TYPE_CHECKING:
-    from journal.entries.services import CheckinView
+    from journal.checkins import CheckinView
 
 BASE_MEASURES = ("mood", "energy", "pain", "sleep")  # series keys; symptoms are symptom_key(id)
 

@@ -6,7 +6,6 @@ in one place. Someone else's entry is a 404, never a 403: its existence is not c
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
@@ -15,6 +14,7 @@ from flask import Flask, abort, flash, has_request_context, redirect, request, s
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 
+from journal import signals
 from journal.errors import api_error
 from journal.extensions import db
 
@@ -167,29 +167,15 @@ class EntryAccess:
     may_comment: bool = False
 
 
-# Features register rules (viewer, checkin) -> EntryAccess | None; the first that grants access wins.
-# The owner always sees everything; with no rule granting access, the entry does not exist for the viewer.
-_ENTRY_RULES: list[Callable] = []
-
-
-def entry_access_rule(rule: Callable) -> Callable:
-    """Decorator: register a feature's rule for seeing other members' check-ins."""
-    if rule not in _ENTRY_RULES:
-        _ENTRY_RULES.append(rule)
-    return rule
-
-
 def entry_access(viewer, checkin) -> EntryAccess | None:
     """How `viewer` may see `checkin`, or None if they may not see it at all."""
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return None
     if checkin.owner_id == viewer.id:
         return EntryAccess("owner", see_note=True, may_comment=True)
-    for rule in _ENTRY_RULES:
-        access = rule(viewer, checkin)
-        if access is not None:
-            return access
-    return None
+    # Other features grant access to others' check-ins (peers, clinicians); with none, the entry does not
+    # exist for the viewer.
+    return signals.first_answer(signals.entry_access_requested, viewer=viewer, checkin=checkin)
 
 
 def viewable_or_404(model, raw_id, viewer=None):

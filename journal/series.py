@@ -3,7 +3,7 @@ and the counts, means and ranges of a period.
 
 Feature-neutral, on the kernel floor: the member's own charts and summary (entries) and a clinician's
 dashboard and reports (clinicians) both draw from here, and it imports neither feature. It works on
-decrypted check-ins shaped like `journal.entries.services.CheckinView`.
+decrypted check-ins, `journal.checkins.CheckinView`.
 
 Everything here works on every check-in given: nothing is averaged away before it is drawn. Means
 appear only in words and tables, next to the counts they come from.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from journal import scales
 
 if TYPE_CHECKING:
-    from journal.entries.services import CheckinView
+    from journal.checkins import CheckinView
 
 SEVERE = 3  # "severe" on the 0–4 severity scale; 4 is "very severe"
 

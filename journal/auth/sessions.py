@@ -13,7 +13,7 @@ from flask import flash, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, delete, select, update
 
-from journal import browsers, crypto, database
+from journal import browsers, crypto, database, signals
 from journal.accounts import User
 from journal.auth import bp, devices
 from journal.auth.models import AuthSession
@@ -28,25 +28,12 @@ SEEN_EVERY = 60  # seconds: last_seen_at is written at most about once a minute
 _LOGIN_KEYS = ("_user_id", "_fresh", "_id", SID_KEY, "_vetted")
 
 
-# Features may refuse an account a session (peers: a suspended account), returning the reason to show.
-# Guards run once per login session, not on every request; a feature that refuses an account also ends
-# its sessions (auth.services.sign_out_everywhere), so they stop working on their next request.
-SESSION_GUARDS: list = []
-
-
 # A clinician's invitation code, waiting in the session from the link's first hop until it is redeemed
 # (journal/clinicians/views.py: redeem), through registration, login and two-step set-up.
 PENDING_INVITATION = "pending_invitation"
 # What a browser was in the middle of when it signed in survives into the new session; everything else in
 # the cookie is dropped, as a new session should be.
 CARRIED_KEYS = frozenset({"after_two_factor", PENDING_INVITATION})
-
-
-def session_guard(guard):
-    """Register `guard(user) -> str | None`: a reason to refuse this account a session, or None."""
-    if guard not in SESSION_GUARDS:
-        SESSION_GUARDS.append(guard)
-    return guard
 
 
 class LiveSession(NamedTuple):
@@ -89,7 +76,9 @@ def load_user(user_id: str) -> User | None:
                                                  "user_id": int(user_id)}).one_or_none()
         refusal = None
         if row is not None and not session.get("_vetted"):
-            refusal = next(filter(None, (guard(row[0]) for guard in SESSION_GUARDS)), None)
+            # Other features may refuse an account a session (peers: a suspended account), once per
+            # login session; a feature that refuses one also ends its sessions.
+            refusal = signals.first_answer(signals.session_requested, user=row[0])
     if row is None:  # ended: logged out, signed out from another device, password changed, account deleted
         _forget()
         return None

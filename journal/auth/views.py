@@ -2,7 +2,8 @@
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from journal import mail
+from journal import mail, signals
+from journal.accounts import PRIVACY_VERSION
 from journal.auth import bp, devices, mails, services, verification
 from journal.auth.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm, TimezoneForm
 from journal.auth.sessions import (
@@ -14,8 +15,6 @@ from journal.auth.sessions import (
     start_session,
 )
 from journal.auth.twofactor_views import after_password
-from journal.core.views import PRIVACY_VERSION
-from journal.entries.tracking import seed_catalog
 from journal.extensions import limiter
 from journal.forms import ActionForm
 from journal.security import parse_id, safe_next_url
@@ -46,15 +45,14 @@ def register():
                                  role=form.role.data, timezone=form.timezone.data or "UTC",
                                  privacy_version=PRIVACY_VERSION, now=clock())
         if user is not None:
-            if user.is_member:
-                seed_catalog(user)
+            signals.member_registered.send(current_app._get_current_object(), user=user)
             mail.queue(mails.confirm_address(email, verification.issue(user, clock())))
             start_session(user)  # signed in at once: the first check-in is the next page
         else:
             # Taken: the answer below is the same; the address's owner learns of the attempt by mail.
             mail.queue(mails.already_registered(email))
         flash(f"Welcome to Peer Journal. We sent a message to {email}: please open it.", "info")
-        return redirect(url_for("entries.new") if form.role.data == "member" else url_for("clinicians.index"))
+        return redirect(url_for("entries.new") if form.role.data == "member" else url_for("core.home"))
     return render_template("auth/register.html", form=form, invitation=invited), 400 if form.errors else 200
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, date
 from flask import request
 
 from journal.charts import last_days
-from journal.entries.services import CheckinView
+from journal.checkins import CheckinView
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PERIODS = (7, 30, 90)  # the periods pages and reports offer, in days

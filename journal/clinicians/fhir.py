@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 
 from journal import scales
-from journal.entries.services import CheckinView
+from journal.checkins import CheckinView
 
 FHIR_VERSION = "4.0.1"
 MIMETYPE = "application/fhir+json; fhirVersion=4.0"

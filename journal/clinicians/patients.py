@@ -15,12 +15,12 @@ from sqlalchemy import and_, false, select
 
 from journal import timekeeping
 from journal.accounts import User
+from journal.checkins import CheckinView
 from journal.clinicians import services, trends
 from journal.clinicians.models import SCOPE_RANGE, SCOPE_SHARED, ClinicianGrant
 from journal.entries import services as entry_services
 from journal.entries import tracking
 from journal.entries.models import Checkin, CheckinSymptom, CheckinTag
-from journal.entries.services import CheckinView
 from journal.extensions import db
 from journal.security import parse_id
 

@@ -19,14 +19,14 @@ from sqlalchemy.orm import selectinload
 
 from journal import crypto, timekeeping
 from journal.accounts import User
-from journal.auth.verification import require_verified
+from journal.auth import require_verified
 from journal.clinicians.models import SCOPE_RANGE, SCOPE_SHARED, ClinicianGrant, ClinicianNote, ClinicianProfile
 from journal.clinicians.trends import fmt_day
 from journal.domain import DomainError, ValidationError
 from journal.entries.models import Checkin
 from journal.extensions import db, utcnow
 from journal.keys import key_for, key_for_owner
-from journal.security import EntryAccess, entry_access_rule
+from journal.security import EntryAccess
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +288,6 @@ def active_grant(clinician_id: int, grant_id: uuid.UUID, now: datetime | None = 
     return grant
 
 
-@entry_access_rule
 def clinician_entry_access(viewer, checkin) -> EntryAccess | None:
     """A clinician with a live grant from the entry's owner sees entries in that grant's scope, note
     included; they never comment (their private note is a separate thing)."""
@@ -387,3 +386,8 @@ def describe_grant(grant: ClinicianGrant, owner: User, now: datetime) -> GrantSu
         ends_text="until you revoke it" if last is None else f"until the end of {fmt_day(last)}",
         shown_name=shown_name(grant), label=_decrypt(grant, "label_ct"), last_day=last,
     )
+
+
+def on_entry_access_requested(app, viewer, checkin) -> EntryAccess | None:
+    """Receiver of journal.signals.entry_access_requested."""
+    return clinician_entry_access(viewer, checkin)

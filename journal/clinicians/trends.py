@@ -13,9 +13,9 @@ from statistics import fmean
 
 from journal import scales
 from journal.accounts import User
+from journal.checkins import CheckinView
 from journal.entries import services, tracking
 from journal.entries.models import Checkin
-from journal.entries.services import CheckinView
 from journal.keys import key_for
 from journal.series import SEVERE
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from journal import database, reports, series
-from journal.auth.sessions import PENDING_INVITATION
+from journal import database, reports, series, signals
+from journal.auth import PENDING_INVITATION
 from journal.charts import Period, last_days, line_chart, strip_chart
 from journal.clinicians import bp, exports, fhir, patients, services, trends
 from journal.clinicians.accesslog import last_look_day, record_look
@@ -21,7 +21,6 @@ from journal.domain import ValidationError
 from journal.entries import services as entry_services
 from journal.entries.models import Checkin
 from journal.extensions import limiter, utcnow
-from journal.push import events
 from journal.security import roles_only, safe_next_url, viewable_or_404
 
 SUMMARY_MAX_DAYS = 5 * 366  # "since last visit" reaches back at most about five years
@@ -91,7 +90,8 @@ def _redeem():
         except services.GrantError as exc:
             form.code.errors.append(str(exc))
         else:
-            events.notify(grant.owner_id, "clinician_joined", url_for("sharing_clinicians.index"))
+            signals.notify_member(user_id=grant.owner_id, event="clinician_joined",
+                                  path=url_for("sharing_clinicians.index"))
             session.pop(PENDING_INVITATION, None)
             flash(f"You can now see what {services.shown_name(grant)} shares with you.", "success")
             return redirect(url_for("clinicians.patient", grant_id=grant.id))

@@ -3,6 +3,7 @@ from flask import current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from journal import database, openapi
+from journal.accounts import PRIVACY_VERSION
 from journal.core import bp
 from journal.extensions import csrf, limiter
 
@@ -37,8 +38,6 @@ def get_help():
     return render_template("core/help.html", regions=regions)
 
 
-# The version of the privacy page a member agrees to: change it when what the page promises changes.
-PRIVACY_VERSION = "2026-12-05"  # changed: email, consent, two-step sign-in
 
 
 @bp.get("/privacy")

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from journal import scales, series, timekeeping
 from journal.accounts import User
 from journal.charts import Period, last_days
+from journal.checkins import CheckinView
 from journal.entries import services, tracking
 from journal.entries.models import Checkin
-from journal.entries.services import CheckinView
 from journal.extensions import db
 from journal.keys import key_for
 from journal.reports import BASE_MEASURES, Selection

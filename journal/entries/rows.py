@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from markupsafe import Markup, escape
 
 from journal import scales
-from journal.entries.services import UNREADABLE, CheckinView
+from journal.checkins import CheckinView
+from journal.entries.services import UNREADABLE
 
 _MOOD = {value: f' <span class="mood"><b aria-hidden="true">{face}</b> {label}</span>'
          for value, label, face in scales.MOOD.options()}

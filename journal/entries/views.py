@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal import crisis, scales, timekeeping
+from journal import crisis, scales, signals, timekeeping
 from journal.domain import ValidationError
 from journal.entries import bp, carry_over, rows, services, tracking
 from journal.entries.forms import AddItemForm, RenameItemForm
@@ -149,8 +149,11 @@ def _own_view(entry_id):
 @journal_required
 def show(entry_id):
     _, view, _ = _own_view(entry_id)
+    form = ActionForm()
+    # What other features add to the page (peers: sharing with peers), without the journal knowing them.
+    panels = signals.answers(signals.entry_page_opened, entry=view, form=form)
     return render_template("entries/show.html", entry=view, scales=scales, unreadable=services.UNREADABLE,
-                           form=ActionForm())
+                           form=form, panels=panels)
 
 
 @bp.route("/entries/<entry_id>/edit", methods=["GET", "POST"])

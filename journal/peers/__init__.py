@@ -1,12 +1,18 @@
 """Peer support: opt-in profiles, matching that explains itself, entry-by-entry sharing, comments and
 reactions, notifications, reports, blocks and moderation. Pages under /peers, JSON under /api/v1/peers."""
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("peers", __name__)
 
-# Routes register on import; `sharing` registers the peer entry-access rule and `moderation` the
-# session guard that keeps suspended accounts out.
-from journal.auth.sessions import session_guard  # noqa: E402
-from journal.peers import entry_views, moderation, moderation_views, sharing, views  # noqa: E402,F401
+from journal.peers import entry_views, moderation, moderation_views, sharing, views  # noqa: E402,F401  (routes)
 
-session_guard(moderation.suspension_refusal)
+
+def init_app(app: Flask) -> None:
+    from journal import signals
+    from journal.peers import api
+
+    app.register_blueprint(bp, url_prefix="/peers")
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    signals.entry_access_requested.connect(sharing.on_entry_access_requested, app)
+    signals.session_requested.connect(moderation.on_session_requested, app)
+    signals.entry_page_opened.connect(entry_views.own_entry_panel, app)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, exists, or_, select, union_all
 
 from journal import database
 from journal.accounts import User
-from journal.auth.verification import require_verified
+from journal.auth import require_verified
 from journal.extensions import db, utcnow
 from journal.peers import notifications, profiles
 from journal.peers.errors import Conflict, NotFound

@@ -1,8 +1,9 @@
 """Peer pages about one shared check-in: viewing it, replying, reacting, sharing, reporting."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from journal import crisis
 from journal.entries.models import Checkin
@@ -159,3 +160,11 @@ def report(kind, target_id):
                   "You can also block them at any time.", "success")
             return redirect(url_for("peers.feed"))
     return render_peers("peers/report.html", 422 if form.errors else 200, form=form, kind=kind)
+
+
+def own_entry_panel(app, entry, form) -> Markup | None:
+    """Receiver of journal.signals.entry_page_opened: on a member's own entry page, whether it is shared
+    with peers, a button to change that, and a link to the replies."""
+    if current_user.role != "member":
+        return None
+    return Markup(render_template("peers/_own_entry_panel.html", entry=entry, form=form))  # noqa: S704  (a template)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from journal import audit
 from journal.accounts import User
-from journal.auth.services import sign_out_everywhere
+from journal.auth import sign_out_everywhere
 from journal.entries.models import Checkin
 from journal.extensions import db, utcnow
 from journal.keys import decrypt_or_placeholder, key_for, key_for_owner, keys_for
@@ -341,3 +341,8 @@ def suspension_refusal(user: User) -> str | None:
     until = "until a moderator lifts it" if row.until is None else f"until {row.until:%-d %B %Y}"
     return (f"This account is suspended {until}, because of how it was used with peers. Your journal is safe. "
             "If you need help now, the “Get help now” page lists crisis lines.")
+
+
+def on_session_requested(app, user: User) -> str | None:
+    """Receiver of journal.signals.session_requested: a suspended account gets no session."""
+    return suspension_refusal(user)

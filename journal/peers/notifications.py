@@ -11,10 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from journal import signals
 from journal.accounts import User
 from journal.extensions import db, utcnow
 from journal.peers.models import PeerNotification
-from journal.push import events
 
 # kind -> (push event or None, sentence after the actor's name, or the whole sentence without an actor)
 KINDS = {
@@ -38,7 +38,7 @@ def create(user_id: int, kind: str, *, actor_id: int | None = None, checkin_id: 
                            action_id=action_id, created_at=now or utcnow())
     db.session.add(row)
     if push_event:
-        events.notify(user_id, push_event, _url(kind, checkin_id))
+        signals.notify_member(user_id=user_id, event=push_event, path=_url(kind, checkin_id))
     return row
 
 

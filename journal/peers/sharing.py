@@ -32,7 +32,7 @@ from journal.peers.models import (
     PeerReaction,
     Suspension,
 )
-from journal.security import EntryAccess, entry_access_rule
+from journal.security import EntryAccess
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 20
@@ -68,7 +68,6 @@ def peer_may_see(viewer_id: int, checkin: Checkin) -> bool:
         "now": utcnow()}).scalar())
 
 
-@entry_access_rule
 def peer_rule(viewer, checkin) -> EntryAccess | None:
     """Peers: a connected member sees an entry shared with peers (without the note when it is hidden)."""
     if not checkin.share_peers or getattr(viewer, "role", None) != "member":
@@ -248,3 +247,8 @@ def set_shared(checkin: Checkin, share: bool, hide_note: bool | None = None) -> 
     if hide_note is not None:
         checkin.hide_note_from_peers = hide_note
     checkin.updated_at = utcnow()
+
+
+def on_entry_access_requested(app, viewer, checkin) -> EntryAccess | None:
+    """Receiver of journal.signals.entry_access_requested."""
+    return peer_rule(viewer, checkin)

@@ -1,6 +1,7 @@
 """Push nudges and event notifications (subscriptions, reminder schedules, outbox, sender, worker)."""
-from flask import Blueprint
+from flask import Blueprint, Flask
 
+from journal import signals
 from journal.extensions import limiter
 
 bp = Blueprint("push", __name__, cli_group="push")
@@ -9,3 +10,11 @@ bp = Blueprint("push", __name__, cli_group="push")
 test_send_limit = limiter.shared_limit("10 per hour", scope="push-test")
 
 from journal.push import cli, views  # noqa: E402,F401  (routes and commands register on import)
+
+
+def init_app(app: Flask) -> None:
+    from journal.push import api, events
+
+    app.register_blueprint(bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    signals.member_notified.connect(events.on_member_notified, app)

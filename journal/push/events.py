@@ -1,4 +1,5 @@
-"""The one door other features use to notify a member: `notify(user_id, event, url)`.
+"""Notifying a member: other features send `journal.signals.member_notified` (user_id, event, path), and
+this module, connected by the push feature's init_app, queues the notification.
 
 Callers pass only an event name and a same-origin URL, never content: the push payload is generic
 ("Someone replied to your check-in"), because push services (Google, Mozilla, Apple) see it.
@@ -35,3 +36,8 @@ def notify(user_id: int, event: str, url: str) -> None:
 
     origin = request.host_url.rstrip("/") if has_request_context() else None
     services.enqueue_event(user_id, event, url, origin=origin, now=utcnow())
+
+
+def on_member_notified(app, user_id: int, event: str, path: str) -> None:
+    """Receiver of journal.signals.member_notified."""
+    notify(user_id, event, path)

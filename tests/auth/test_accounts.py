@@ -32,7 +32,7 @@ def test_registering_signs_in_and_lands_on_the_first_check_in(app, client):
 
 
 def test_registering_needs_the_privacy_box_ticked_and_records_the_version(app, client):
-    from journal.core.views import PRIVACY_VERSION
+    from journal.accounts import PRIVACY_VERSION
 
     form = client.get("/register").get_data(as_text=True)
     assert 'href="/privacy"' in form

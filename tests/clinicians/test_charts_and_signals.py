@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from journal import series
 from journal.charts import Period, line_chart, strip_chart
+from journal.checkins import CheckinView, SymptomReading
 from journal.clinicians import trends
-from journal.entries.services import CheckinView, SymptomReading
 
 TODAY = date(2026, 3, 12)
 FATIGUE = uuid.uuid4()

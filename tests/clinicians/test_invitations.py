@@ -122,12 +122,15 @@ def test_clinician_needs_a_profile_and_a_member_cannot_redeem(app, members, monk
     assert members.make().post("/clinician/redeem", {"code": code}).status_code == 403
 
     sent = []
-    from journal.clinicians import views
+    from journal import signals
 
-    monkeypatch.setattr(views.events, "notify", lambda *args: sent.append(args))
+    def heard(sender, user_id, event, path):
+        sent.append((user_id, event, path))
+
     assert bare.post("/clinician/profile", {"profession": "GP", "organisation": "Riverside Practice"}
                      ).status_code == 302
-    grant_id = redeem(bare, code)
+    with signals.member_notified.connected_to(heard, app):
+        grant_id = redeem(bare, code)
     assert sent == [(member.user_id, "clinician_joined", "/sharing/clinicians/")]
     page = member.get("/sharing/clinicians/").get_data(as_text=True)
     assert "Dr New" in page and "GP" in page and "Riverside Practice" in page

@@ -1,0 +1,55 @@
+"""How features reach each other: declared signals (blinker, which ships with Flask), all in one place.
+
+A feature never calls into another to cause an effect there. It sends a signal, and the features that care
+connect their receivers in their own `init_app`, with the app as sender: an app built without a feature
+simply has nobody listening (tests/test_features.py builds one without peers and clinicians).
+Senders use the helpers below, which also gather the answers of receivers that return one.
+"""
+from __future__ import annotations
+
+from blinker import Namespace
+from flask import current_app
+
+_signals = Namespace()
+
+# A new member's account exists (user=User), inside the registration's transaction. The journal gives
+# them a few starting tags.
+member_registered = _signals.signal("member-registered")
+
+# Tell a member something happened (user_id, event, path): only an event name and a same-origin path,
+# never content. The push feature queues a generic notification for their devices.
+member_notified = _signals.signal("member-notified")
+
+# May this account have a session? (user=User) Receivers answer a reason to refuse it, or None. Peers
+# refuses suspended accounts.
+session_requested = _signals.signal("session-requested")
+
+# How may `viewer` see another member's `checkin`? Receivers answer a security.EntryAccess or None; the
+# first that grants access wins (peers: shared with a connection; clinicians: in a live grant's scope).
+entry_access_requested = _signals.signal("entry-access-requested")
+
+# Panels other features add to the member's own entry page (entry=CheckinView, form=the page's CSRF form):
+# receivers answer Markup (peers: sharing with peers and the replies link).
+entry_page_opened = _signals.signal("entry-page-opened")
+
+
+def answers(signal, **kwargs) -> list:
+    """Send `signal` for the current app and return the receivers' answers that are not None, in the
+    order the receivers were connected."""
+    results = signal.send(current_app._get_current_object(), **kwargs)
+    return [value for _, value in results if value is not None]
+
+
+def first_answer(signal, **kwargs):
+    """The first receiver's answer that is not None, or None; the receivers after it are not asked."""
+    app = current_app._get_current_object()
+    for receiver in signal.receivers_for(app):
+        value = receiver(app, **kwargs)
+        if value is not None:
+            return value
+    return None
+
+
+def notify_member(*, user_id: int, event: str, path: str) -> None:
+    """Tell a member something happened (see member_notified); nothing happens without the push feature."""
+    member_notified.send(current_app._get_current_object(), user_id=user_id, event=event, path=path)
