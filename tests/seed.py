@@ -112,6 +112,7 @@ def _people_around(members, me: Client, my_member_id: str) -> Client:
     moderator = members.make(display_name="Mod")
     result = members.app.test_cli_runner().invoke(args=["users", "set-role", moderator.email, "moderator"])
     assert result.exit_code == 0, result.output
+    moderator.set_up_two_factor()  # staff see no member's data before two-step sign-in is on
     _ok(moderator.post(f"/peers/moderation/reports/{reports[0]}",
                        {"action": "suspend", "why": "Spam", "suspend_for": "7"}), 302)
     return moderator

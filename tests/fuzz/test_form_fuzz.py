@@ -30,6 +30,11 @@ EXEMPT = {
     # Ending the signed-in session is all they do: there is nothing to fuzz but the CSRF token, and doing it
     # would end the fuzzer's own session (tests/auth covers them).
     re.compile(r"^auth\.(logout|sign_out.*)$"): "ends the session",
+    # Forms only a flow reaches: a half-signed-in browser (the code step), a mailed single-use link (reset,
+    # confirm), an unconfirmed account (resend), two-step set-up under way or on (confirm, turn off). Their
+    # hostile input is covered in tests/auth (test_two_factor, test_password_reset, test_email_verification).
+    re.compile(r"^auth\.(login_code|reset_password|verify_email|resend_verification|two_factor_confirm"
+               r"|two_factor_disable)$"): "reached only through its flow",
 }
 STARTS = {
     "visitor": ["/", "/login", "/register"],
