@@ -52,8 +52,10 @@ test-clock: $(VENV)/.installed-dev
 	$(BIN)/pytest $(CLOCK_TESTS) --clock=00:00:30@UTC
 	$(BIN)/pytest $(CLOCK_TESTS) --clock=23:59:30@Pacific/Kiritimati
 
+## ruff, and the import contracts that keep the floors honest (.importlinter, ARCHITECTURE.md)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run_all.py

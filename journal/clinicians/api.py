@@ -9,7 +9,7 @@ from journal import database, timekeeping
 from journal.clinicians import accesslog, patients, services
 from journal.clinicians.models import ClinicianGrant
 from journal.domain import ValidationError
-from journal.entries.api import checkin_json
+from journal.entries import checkin_json
 from journal.errors import api_error
 from journal.extensions import utcnow
 from journal.jsonapi import iso, json_body, query_int

@@ -1,8 +1,8 @@
 """OpenAPI 3.1 description of the clinician sharing API, merged by journal/openapi.py."""
 import copy
 
+from journal import entries
 from journal.apidoc import errors, json_response, nullable, ref
-from journal.entries import apispec as entries_spec
 
 ID = {"type": "string", "format": "uuid"}
 DAY = {"type": "string", "format": "date"}
@@ -11,7 +11,7 @@ SCOPE = {"type": "string", "enum": ["shared", "range"],
          "description": "`shared`: check-ins the member marked for “My clinicians”. `range`: every check-in "
                         "whose local day is within `range_start`…`range_end` (open-ended if `range_end` is null)."}
 
-_shared = copy.deepcopy(entries_spec.SCHEMAS["Checkin"])
+_shared = copy.deepcopy(entries.API_SCHEMAS["Checkin"])
 _shared["properties"].pop("audience")
 _shared["required"] = [name for name in _shared["required"] if name != "audience"]
 _shared["description"] = ("A check-in shared with the clinician (the note included). The member's audience "

@@ -13,14 +13,12 @@ from datetime import date, datetime, timedelta
 from flask import abort
 from sqlalchemy import and_, false, select
 
-from journal import timekeeping
+from journal import entries, timekeeping
 from journal.accounts import User
 from journal.checkins import CheckinView
 from journal.clinicians import services, trends
 from journal.clinicians.models import SCOPE_RANGE, SCOPE_SHARED, ClinicianGrant
-from journal.entries import services as entry_services
-from journal.entries import tracking
-from journal.entries.models import Checkin, CheckinSymptom, CheckinTag
+from journal.entries import Checkin, CheckinSymptom, CheckinTag
 from journal.extensions import db
 from journal.security import parse_id
 
@@ -103,32 +101,32 @@ def own_views(owner: User, date_from: date | None = None, date_to: date | None =
 
 def latest_in_scope(grant: ClinicianGrant) -> Checkin | None:
     return db.session.scalar(select(Checkin).where(scope_clause(grant))
-                             .order_by(*entry_services.NEWEST_FIRST).limit(1))
+                             .order_by(*entries.NEWEST_FIRST).limit(1))
 
 
 def entries_page(patient: Patient, *, date_from: date | None, date_to: date | None,
                  symptom_id: uuid.UUID | None = None, tag_id: uuid.UUID | None = None, cursor: str | None = None,
-                 limit: int = ENTRIES_PAGE, catalog: tracking.Catalog | None = None,
+                 limit: int = ENTRIES_PAGE, catalog: entries.Catalog | None = None,
                  ) -> tuple[list[CheckinView], str | None]:
     """A newest-first page of in-scope entries with filters (keyset-paginated), decrypted, and the cursor
     of the next page. ValueError if `cursor` was not made by this function."""
     query = _between(select(Checkin).where(scope_clause(patient.grant)), date_from, date_to)
-    query = entry_services.with_items(query, tag_id=tag_id, symptom_id=symptom_id)
-    query = entry_services.older_than(query, cursor)
-    rows, next_cursor = entry_services.split_page(
-        db.session.scalars(entry_services.page_query(query, limit)).all(), limit)
+    query = entries.with_items(query, tag_id=tag_id, symptom_id=symptom_id)
+    query = entries.older_than(query, cursor)
+    rows, next_cursor = entries.split_page(
+        db.session.scalars(entries.page_query(query, limit)).all(), limit)
     return trends.decrypt_all(patient.owner, rows, catalog), next_cursor
 
 
 def filter_options(patient: Patient) -> tuple[list[tuple[uuid.UUID, str]], list[tuple[uuid.UUID, str]],
-                                              tracking.Catalog]:
+                                              entries.Catalog]:
     """Symptoms and tags that occur in in-scope entries, never the member's whole catalog (ids from the
     link tables, names from the catalog, which is returned too)."""
     in_scope = select(Checkin.id).where(scope_clause(patient.grant))
     symptom_ids = set(db.session.scalars(select(CheckinSymptom.symptom_id)
                                          .where(CheckinSymptom.checkin_id.in_(in_scope)).distinct()))
     tag_ids = set(db.session.scalars(select(CheckinTag.tag_id).where(CheckinTag.checkin_id.in_(in_scope)).distinct()))
-    catalog = tracking.load_catalog(patient.owner)
+    catalog = entries.load_catalog(patient.owner)
     by_name = lambda item: item[1].casefold()  # noqa: E731
     return (sorted(((i, catalog.name(i)) for i in symptom_ids), key=by_name),
             sorted(((i, catalog.name(i)) for i in tag_ids), key=by_name), catalog)

@@ -23,7 +23,7 @@ from journal.auth import require_verified
 from journal.clinicians.models import SCOPE_RANGE, SCOPE_SHARED, ClinicianGrant, ClinicianNote, ClinicianProfile
 from journal.clinicians.trends import fmt_day
 from journal.domain import DomainError, ValidationError
-from journal.entries.models import Checkin
+from journal.entries import Checkin
 from journal.extensions import db, utcnow
 from journal.keys import key_for, key_for_owner
 from journal.security import EntryAccess

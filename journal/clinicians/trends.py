@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean
 
-from journal import scales
+from journal import entries, scales
 from journal.accounts import User
 from journal.checkins import CheckinView
-from journal.entries import services, tracking
-from journal.entries.models import Checkin
+from journal.entries import Checkin
 from journal.keys import key_for
 from journal.series import SEVERE
 
@@ -24,13 +23,13 @@ RECENT_DAYS = 7
 BASELINE_DAYS = 28
 
 
-def decrypt_all(owner: User, checkins: list[Checkin], catalog: tracking.Catalog | None = None) -> list[CheckinView]:
+def decrypt_all(owner: User, checkins: list[Checkin], catalog: entries.Catalog | None = None) -> list[CheckinView]:
     """Decrypt the owner's check-ins with their key and catalog (loaded unless given), keeping their order."""
     if not checkins:
         return []
     key = key_for(owner)
-    catalog = catalog or tracking.load_catalog(owner)
-    return [services.view_of(row, key, catalog) for row in checkins]
+    catalog = catalog or entries.load_catalog(owner)
+    return [entries.view_of(row, key, catalog) for row in checkins]
 
 
 def fmt_day(day: date, with_year: bool = True) -> str:

@@ -18,8 +18,8 @@ from journal.clinicians.accesslog import last_look_day, record_look
 from journal.clinicians.forms import NoteForm, ProfileForm, RedeemForm
 from journal.clinicians.patients import Patient
 from journal.domain import ValidationError
-from journal.entries import services as entry_services
-from journal.entries.models import Checkin
+from journal.entries import UNREADABLE as ENTRY_UNREADABLE
+from journal.entries import Checkin
 from journal.extensions import limiter, utcnow
 from journal.security import roles_only, safe_next_url, viewable_or_404
 
@@ -162,7 +162,7 @@ def entries(grant_id):
     filter_args = {k: v for k, v in request.args.items() if k in ("symptom", "tag", "from", "to") and v}
     return render_template("clinicians/entries.html", patient=patient, views=views, next_cursor=next_cursor,
                            symptoms=symptoms, tags=tags, filters=filters, filter_args=filter_args,
-                           unreadable=entry_services.UNREADABLE)
+                           unreadable=ENTRY_UNREADABLE)
 
 
 @bp.route("/patients/<grant_id>/entries/<entry_id>", methods=["GET", "POST"])
@@ -191,7 +191,7 @@ def entry(grant_id, entry_id):
     # Whatever shows the decrypted entry is a look, the form's error page included.
     _recorded(patient, "entry", [view])
     return render_template("clinicians/entry.html", patient=patient, entry=view, form=form, note=note,
-                           unreadable=entry_services.UNREADABLE), status
+                           unreadable=ENTRY_UNREADABLE), status
 
 
 @bp.get("/patients/<grant_id>/summary")

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from journal import crisis
-from journal.entries.api import checkin_json
+from journal.entries import checkin_json
 from journal.errors import api_error
 from journal.extensions import db
 from journal.jsonapi import iso, json_body

@@ -1,7 +1,7 @@
 """OpenAPI 3.1 description of the peers API (paths and schemas), merged by journal/openapi.py."""
 from journal import scales
 from journal.apidoc import errors, json_response, nullable, ref
-from journal.entries.apispec import SCHEMAS as ENTRY_SCHEMAS
+from journal.entries import API_SCHEMAS as ENTRY_SCHEMAS
 from journal.peers import comments, moderation, profiles
 from journal.peers.conditions import (
     AVATAR_COLOURS,

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from journal import crypto
 from journal.accounts import User
 from journal.auth import require_verified
-from journal.entries.models import Checkin
+from journal.entries import Checkin
 from journal.extensions import db, utcnow
 from journal.keys import key_for_owner
 from journal.peers import connections, notifications, profiles, sharing

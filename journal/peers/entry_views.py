@@ -6,7 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from journal import crisis
-from journal.entries.models import Checkin
+from journal.entries import Checkin
 from journal.forms import ActionForm
 from journal.peers import bp, comments, limits, moderation, profiles, sharing
 from journal.peers.errors import PeerError

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from journal.entries.models import Checkin
+from journal.entries import Checkin
 from journal.errors import api_error
 from journal.peers import profiles
 from journal.peers.errors import Conflict, PeerError

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from journal import audit
 from journal.accounts import User
 from journal.auth import sign_out_everywhere
-from journal.entries.models import Checkin
+from journal.entries import Checkin
 from journal.extensions import db, utcnow
 from journal.keys import decrypt_or_placeholder, key_for, key_for_owner, keys_for
 from journal.peers import comments, connections, notifications, profiles, sharing

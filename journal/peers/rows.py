@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from journal.entries.rows import entry_row
+from journal.entries import entry_row
 from journal.peers.sharing import PeerEntry
 
 _UNDO = '<input type="hidden" name="undo" value="1">'

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from journal import crypto
+from journal import crypto, entries
 from journal.accounts import User
-from journal.entries import services as entries
-from journal.entries import tracking
-from journal.entries.models import Checkin, Medication, Symptom, Tag
+from journal.checkins import CheckinView
+from journal.entries import Checkin, Medication, Symptom, Tag
 from journal.extensions import db, utcnow
 from journal.keys import decrypt_or_placeholder, key_for
 from journal.peers import connections, profiles
@@ -84,7 +83,7 @@ def peer_rule(viewer, checkin) -> EntryAccess | None:
 class PeerEntry:
     """A check-in as its viewer may see it, with its author's card and the support it received."""
 
-    entry: entries.CheckinView
+    entry: CheckinView
     author: profiles.PeerCard
     relation: str  # owner | peer
     note_hidden: bool
@@ -112,10 +111,10 @@ def _authors(owner_ids: set[int]) -> dict[int, _Author]:
             for user, profile in rows}
 
 
-def _view(checkin, key: crypto.DataKey, relation: str, hide_note: bool) -> entries.CheckinView:
+def _view(checkin, key: crypto.DataKey, relation: str, hide_note: bool) -> CheckinView:
     """Decrypt a check-in (a Checkin or a row of VIEW_COLUMNS) once, leaving out what a peer may not see:
     with the note kept private, no note, tags or medications. The names it shows are put in by _name_items."""
-    view = entries.view_of(checkin, key, tracking.EMPTY_CATALOG)
+    view = entries.view_of(checkin, key, entries.EMPTY_CATALOG)
     if relation == "peer" and hide_note:
         view.note, view.tags, view.medications = "", [], []
     return view
@@ -130,7 +129,7 @@ _NAMES = tuple((model.TABLE, group, _names_statement(model))
                for model, group in ((Symptom, "symptoms"), (Tag, "tags"), (Medication, "medications")))
 
 
-def _name_items(views: list[entries.CheckinView], keys: dict[int, crypto.DataKey]) -> None:
+def _name_items(views: list[CheckinView], keys: dict[int, crypto.DataKey]) -> None:
     """Put in the names of the symptoms, tags and medications these views show, decrypting only those
     names, each with its owner's key (one query per kind, however many entries and owners)."""
     wanted = {uuid.UUID(item_id) for view in views for item_id in (
@@ -142,10 +141,10 @@ def _name_items(views: list[entries.CheckinView], keys: dict[int, crypto.DataKey
     for table, group, statement in _NAMES:
         for row_id, owner_id, name_ct, archived in connection.execute(statement, params):
             name = decrypt_or_placeholder(keys.get(owner_id), name_ct, table=table, column="name_ct", row_id=row_id)
-            groups[owner_id][group].append(tracking.CatalogItem(row_id, name, archived))
-    catalogs = {owner: tracking.Catalog(**g) for owner, g in groups.items()}
+            groups[owner_id][group].append(entries.CatalogItem(row_id, name, archived))
+    catalogs = {owner: entries.Catalog(**g) for owner, g in groups.items()}
     for view in views:
-        name = catalogs.get(view.owner_id, tracking.EMPTY_CATALOG).name
+        name = catalogs.get(view.owner_id, entries.EMPTY_CATALOG).name
         for symptom in view.symptoms:
             symptom.name = name(symptom.id)
         view.tags = [(t, name(t)) for t, _ in view.tags]

@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from journal import crypto
 from journal.accounts import User
-from journal.entries.models import Checkin
+from journal.entries import Checkin
 from journal.extensions import db
 from journal.keys import keys_for
 from journal.push import nudges, services, subscriptions

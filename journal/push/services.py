@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from journal import database, timekeeping
 from journal.accounts import User
 from journal.domain import DomainError, ValidationError
-from journal.entries.models import Checkin
+from journal.entries import Checkin
 from journal.extensions import db
 from journal.push import nudges
 from journal.push.events import EVENTS
