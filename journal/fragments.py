@@ -13,9 +13,9 @@ from markupsafe import Markup
 
 from journal.caches import cache
 
-# Globals a fragment may call: each depends only on the route table, the static files and the mount
-# point, which is part of every fragment's cache key.
-SHARED_GLOBALS = ("path_for", "asset_url")
+# Globals a fragment may call: each depends only on the route table, the static files, the app's features
+# and the mount point, which is part of every fragment's cache key.
+SHARED_GLOBALS = ("path_for", "asset_url", "has_feature")
 
 
 class FragmentRenderer:

@@ -3,7 +3,7 @@
 The layout links to the same dozen fixed routes on every page (navigation, the app shell's scripts);
 building each with url_for on every request costs more than rendering the links.
 """
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 
 from journal.caches import cache
 
@@ -20,5 +20,12 @@ def path_for(endpoint: str, **placeholders: str) -> str:
     return path
 
 
+def has_feature(name: str) -> bool:
+    """Whether the app was built with this feature (config FEATURES): a page links to another feature only
+    when it is there. Depends on the app alone, so layout fragments may use it."""
+    return name in current_app.extensions["journal.features"]
+
+
 def init_app(app: Flask) -> None:
     app.add_template_global(path_for)
+    app.add_template_global(has_feature)

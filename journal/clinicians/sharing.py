@@ -2,15 +2,14 @@
 revoke, read “Who has seen my journal” and clinicians' notes, and export their own journal."""
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal import reports, timekeeping
+from journal import exports, reports, timekeeping
 from journal.charts import last_days
-from journal.clinicians import accesslog, exports, fhir, patients, services, sharing_bp
+from journal.clinicians import accesslog, patients, services, sharing_bp
 from journal.clinicians.models import ClinicianGrant
 from journal.domain import ValidationError
 from journal.extensions import utcnow
@@ -125,21 +124,17 @@ def notes():
 # --- The member's own exports ---------------------------------------------------------------------
 
 
+# The member's own exports are the journal's (/journal/export.*): these older addresses still lead there.
 @sharing_bp.get("/export.csv")
 @member_required
 def export_csv():
-    views = patients.own_views(current_user, *exports.export_range(_today()))
-    return reports.attachment(exports.checkins_csv(views, include_audience=True),
-                              f"my-journal-{utcnow():%Y%m%d}.csv", "text/csv")  # werkzeug adds the charset
+    return redirect(url_for("entries.export_csv", **request.args), 308)
 
 
 @sharing_bp.get("/export.fhir.json")
 @member_required
 def export_fhir():
-    views = patients.own_views(current_user, *exports.export_range(_today()))
-    body = json.dumps(fhir.bundle(views, current_user.display_name, f"self:{current_user.id}", utcnow()),
-                      ensure_ascii=False)
-    return reports.attachment(body, f"my-journal-fhir-{utcnow():%Y%m%d}.json", fhir.MIMETYPE)
+    return redirect(url_for("entries.export_fhir", **request.args), 308)
 
 
 @sharing_bp.get("/report")

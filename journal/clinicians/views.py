@@ -10,10 +10,10 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from journal import database, reports, series, signals
+from journal import database, exports, fhir, reports, series, signals
 from journal.auth import PENDING_INVITATION
 from journal.charts import Period, last_days, line_chart, strip_chart
-from journal.clinicians import bp, exports, fhir, patients, services, trends
+from journal.clinicians import bp, patients, services, trends
 from journal.clinicians.accesslog import last_look_day, record_look
 from journal.clinicians.forms import NoteForm, ProfileForm, RedeemForm
 from journal.clinicians.patients import Patient

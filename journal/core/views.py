@@ -6,12 +6,14 @@ from journal import database, openapi
 from journal.accounts import PRIVACY_VERSION
 from journal.core import bp
 from journal.extensions import csrf, limiter
+from journal.urls import has_feature
 
 
 @bp.get("/")
 def home():
     if current_user.is_authenticated:
-        return redirect(url_for("entries.new") if current_user.role != "clinician" else url_for("clinicians.index"))
+        clinician = current_user.role == "clinician" and has_feature("clinicians")
+        return redirect(url_for("clinicians.index") if clinician else url_for("entries.new"))
     return render_template("core/home.html")
 
 

@@ -3,10 +3,12 @@ summary for their next appointment (a form, then the page to print or download).
 member's own journal only: no URL here names anyone, so there is nobody else's journal to ask for."""
 from __future__ import annotations
 
+import json
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal import reports, scales, series
+from journal import exports, fhir, reports, scales, series
 from journal.charts import line_chart
 from journal.entries import bp, history, tracking
 from journal.entries.views import journal_required
@@ -80,3 +82,29 @@ def summary_report():
         download=request.args.get("download") == "1", now=now, selection=selection,
         download_name=reports.filename(name, f"summary-{period.start:%Y%m%d}-{period.end:%Y%m%d}.html", "journal"))
 
+
+
+# --- The member's own exports: everything they recorded, decrypted for them ----------------------------
+
+
+def _everything():
+    """The member's check-ins an export holds (?days=7|30|90, or ?from= & ?to=, or all), oldest first."""
+    today = history.today_of(current_user, utcnow())
+    first, last = exports.export_range(today)
+    return history.own_views(current_user, first or history.FIRST_MONTH, last or today,
+                             tracking.load_catalog(current_user))
+
+
+@bp.get("/journal/export.csv")
+@journal_required
+def export_csv():
+    return reports.attachment(exports.checkins_csv(_everything(), include_audience=True),
+                              f"my-journal-{utcnow():%Y%m%d}.csv", "text/csv")  # werkzeug adds the charset
+
+
+@bp.get("/journal/export.fhir.json")
+@journal_required
+def export_fhir():
+    body = json.dumps(fhir.bundle(_everything(), current_user.display_name, f"self:{current_user.id}", utcnow()),
+                      ensure_ascii=False)
+    return reports.attachment(body, f"my-journal-fhir-{utcnow():%Y%m%d}.json", fhir.MIMETYPE)

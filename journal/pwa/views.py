@@ -16,6 +16,7 @@ from flask_wtf.csrf import generate_csrf
 from journal import scales
 from journal.pwa import bp
 from journal.pwa.assets import asset_url, static_version
+from journal.urls import has_feature
 
 NAME = "Peer Journal"
 THEME_COLOR = "#2f6f62"  # --accent in static/css/app.css
@@ -98,10 +99,9 @@ def _sw_config() -> dict:
         "icon": asset_url("icons/icon-192.png"),
         "csrf": url_for("pwa.csrf_token"),
         "checkins": url_for("entries_api.create_checkin"),
-        # The push feature's endpoints (journal/push/api.py).
-        "snooze": url_for("push_api.snooze"),
-        "subscriptions": url_for("push_api.subscribe"),
-        "vapidKey": url_for("push_api.vapid_public_key"),
+        # The push feature's endpoints (journal/push/api.py), when the app has it.
+        **({"snooze": url_for("push_api.snooze"), "subscriptions": url_for("push_api.subscribe"),
+            "vapidKey": url_for("push_api.vapid_public_key")} if has_feature("push") else {}),
     }
 
 

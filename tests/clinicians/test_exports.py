@@ -112,13 +112,15 @@ def test_fhir_bundle_validates_against_r4b_and_names_only_the_given_name(app, me
 def test_member_exports_the_whole_journal_three_ways(app, members):
     member = members.make(display_name="Sunflower")
     _journal(member)
-    own = member.get("/sharing/clinicians/export.csv")
+    moved = member.get("/sharing/clinicians/export.csv?days=90")  # the older address leads to the journal's
+    assert moved.status_code == 308 and moved.headers["Location"] == "/journal/export.csv?days=90"
+    own = member.get("/journal/export.csv")
     assert own.headers["Content-Type"] == "text/csv; charset=utf-8"
     table = _csv(own)
     assert len(table) == 4
     assert {r["shared_with_clinicians"] for r in table} == {"yes", "no"}
     assert "private entry" in {r["note"] for r in table}
-    response = member.get("/sharing/clinicians/export.fhir.json")
+    response = member.get("/journal/export.fhir.json")
     bundle = Bundle.model_validate(json.loads(response.get_data(as_text=True)))
     assert bundle.entry[0].resource.name[0].text == "Sunflower"
     assert response.headers["Content-Disposition"].startswith("attachment;")

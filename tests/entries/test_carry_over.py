@@ -107,13 +107,13 @@ def test_a_symptom_left_untouched_is_not_recorded_and_none_is_zero_everywhere(ap
     entry = make_checkin(member, mood=3, symptoms=[{"id": headache, "severity": 0}])  # the others untouched
     assert [(s["id"], s["severity"], s["severity_label"]) for s in entry["symptoms"]] == [(headache, 0, "None")]
 
-    table = list(csv.DictReader(io.StringIO(member.get("/sharing/clinicians/export.csv").get_data(as_text=True))))
+    table = list(csv.DictReader(io.StringIO(member.get("/journal/export.csv").get_data(as_text=True))))
     newest = next(row for row in table if row["symptom: Headache (0-4)"] != "")
     columns = {name: value for name, value in newest.items() if name.startswith("symptom:")}
     assert columns["symptom: Headache (0-4)"] == "0"
     assert columns["symptom: Fatigue (0-4)"] == "" and columns["symptom: Nausea (0-4)"] == ""
 
-    bundle = member.get("/sharing/clinicians/export.fhir.json").get_json()
+    bundle = member.get("/journal/export.fhir.json").get_json()
     readings = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
                 and e["resource"].get("effectiveDateTime", "").startswith(entry["occurred_at"][:16])]
     symptoms = [r for r in readings if "Headache" in r.get("code", {}).get("text", "")
