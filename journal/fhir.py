@@ -15,7 +15,6 @@ from datetime import datetime
 from journal import scales
 from journal.checkins import CheckinView
 
-FHIR_VERSION = "4.0.1"
 MIMETYPE = "application/fhir+json; fhirVersion=4.0"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"

@@ -20,6 +20,19 @@ def path_for(endpoint: str, **placeholders: str) -> str:
     return path
 
 
+def path_prefix(endpoint: str, parameter: str) -> str:
+    """The path of `endpoint` up to where `parameter` goes ("/entries/" for entries.show and entry_id): a
+    list page appends each id to it instead of building every link with url_for. Memoized like path_for."""
+    key = (request.script_root, endpoint, "prefix", parameter)
+    paths = cache("paths")
+    prefix = paths.get(key)
+    if prefix is None:
+        marker = "PJ-PARAMETER"
+        path = url_for(endpoint, **{parameter: marker})
+        prefix = paths[key] = path[:path.index(marker)]
+    return prefix
+
+
 def has_feature(name: str) -> bool:
     """Whether the app was built with this feature (config FEATURES): a page links to another feature only
     when it is there. Depends on the app alone, so layout fragments may use it."""
@@ -29,3 +42,4 @@ def has_feature(name: str) -> bool:
 def init_app(app: Flask) -> None:
     app.add_template_global(path_for)
     app.add_template_global(has_feature)
+    app.add_template_global(path_prefix)

@@ -234,12 +234,20 @@ class Client:
         self.app = app
         self.http = app.test_client()
         self.checker = openapi_checker
+        self._token: tuple[str | None, str] | None = None  # (the session cookie it was fetched under, token)
 
     def csrf_token(self) -> str:
-        page = self.http.get("/help")
-        match = CSRF_META.search(page.get_data(as_text=True))
-        assert match, "every page carries the CSRF token in a meta tag"
-        return match.group(1)
+        """The page's CSRF token, fetched (from a page's meta tag, as a browser has it) only when this client
+        has none for its current session: a new session (log in, log out, a password change) needs a new one."""
+        cookie = self.http.get_cookie(self.app.config["SESSION_COOKIE_NAME"])
+        session = cookie.value if cookie is not None else None
+        if self._token is None or self._token[0] != session:
+            page = self.http.get("/help")
+            match = CSRF_META.search(page.get_data(as_text=True))
+            assert match, "every page carries the CSRF token in a meta tag"
+            cookie = self.http.get_cookie(self.app.config["SESSION_COOKIE_NAME"])
+            self._token = (cookie.value if cookie is not None else None, match.group(1))
+        return self._token[1]
 
     # Buffered, as a browser reads a whole answer: the response is closed at once, which is when the app
     # sends the mail a request queued (journal/mail.py).

@@ -11,7 +11,6 @@ from journal.extensions import UTCDateTime, db, utcnow
 
 SCOPE_SHARED = "shared"  # check-ins the member marked for "My clinicians"
 SCOPE_RANGE = "range"  # every check-in with a local day inside [range_start, range_end]
-SCOPES = (SCOPE_SHARED, SCOPE_RANGE)
 
 
 class ClinicianProfile(db.Model):

@@ -18,7 +18,6 @@ from journal.clinicians.accesslog import last_look_day, record_look
 from journal.clinicians.forms import NoteForm, ProfileForm, RedeemForm
 from journal.clinicians.patients import Patient
 from journal.domain import ValidationError
-from journal.entries import UNREADABLE as ENTRY_UNREADABLE
 from journal.entries import Checkin
 from journal.extensions import limiter, utcnow
 from journal.security import roles_only, safe_next_url, viewable_or_404
@@ -161,8 +160,7 @@ def entries(grant_id):
     _recorded(patient, "entries", views)
     filter_args = {k: v for k, v in request.args.items() if k in ("symptom", "tag", "from", "to") and v}
     return render_template("clinicians/entries.html", patient=patient, views=views, next_cursor=next_cursor,
-                           symptoms=symptoms, tags=tags, filters=filters, filter_args=filter_args,
-                           unreadable=ENTRY_UNREADABLE)
+                           symptoms=symptoms, tags=tags, filters=filters, filter_args=filter_args)
 
 
 @bp.route("/patients/<grant_id>/entries/<entry_id>", methods=["GET", "POST"])
@@ -190,8 +188,7 @@ def entry(grant_id, entry_id):
         status = 400
     # Whatever shows the decrypted entry is a look, the form's error page included.
     _recorded(patient, "entry", [view])
-    return render_template("clinicians/entry.html", patient=patient, entry=view, form=form, note=note,
-                           unreadable=ENTRY_UNREADABLE), status
+    return render_template("clinicians/entry.html", patient=patient, entry=view, form=form, note=note), status
 
 
 @bp.get("/patients/<grant_id>/summary")

@@ -36,7 +36,7 @@ from journal.keys import key_for
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
-UNREADABLE = "This entry could not be decrypted."
+UNREADABLE = "This check-in could not be decrypted."  # the same words as the entry card (_macros/entries.html)
 
 
 class IdempotencyConflict(DomainError):

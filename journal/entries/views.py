@@ -152,7 +152,7 @@ def show(entry_id):
     form = ActionForm()
     # What other features add to the page (peers: sharing with peers), without the journal knowing them.
     panels = signals.answers(signals.entry_page_opened, entry=view, form=form)
-    return render_template("entries/show.html", entry=view, scales=scales, unreadable=services.UNREADABLE,
+    return render_template("entries/show.html", entry=view, scales=scales,
                            form=form, panels=panels)
 
 
@@ -188,7 +188,7 @@ def delete(entry_id):
         services.delete_checkin(checkin)
         flash("Check-in deleted.", "info")
         return redirect(url_for("entries.timeline"))
-    return render_template("entries/delete.html", entry=view, form=form, unreadable=services.UNREADABLE)
+    return render_template("entries/delete.html", entry=view, form=form)
 
 
 # --- What I track ----------------------------------------------------------------------------------

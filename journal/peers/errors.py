@@ -28,10 +28,6 @@ class Invalid(PeerError):
     code = "invalid"
 
 
-class Forbidden(PeerError):
-    status = 403
-    code = "forbidden"
-
 
 class Conflict(PeerError):
     status = 409

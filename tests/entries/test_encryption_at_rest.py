@@ -62,7 +62,7 @@ def test_ciphertext_moved_to_another_row_does_not_decrypt(app, member, caplog):
     assert moved.get_json()["readable"] is False and moved.get_json()["note"] is None
     assert "first note" not in moved.get_data(as_text=True)
     page = member.get(f"/entries/{second['id']}")
-    assert page.status_code == 200 and "This entry could not be decrypted" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "This check-in could not be decrypted" in page.get_data(as_text=True)
     assert "could not decrypt check-in" in caplog.text and "first note" not in caplog.text
     # The untouched entry still reads fine.
     assert member.api("GET", f"/api/v1/checkins/{first['id']}").get_json()["note"] == "first note"
