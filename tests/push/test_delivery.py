@@ -338,7 +338,7 @@ def test_what_was_sent_is_recorded_before_anything_else_can_fail(app, members, p
         raise RuntimeError("recording failed")
 
     with monkeypatch.context() as patch:
-        patch.setattr(outbox, "judge", broken_judge)
+        patch.setattr(outbox.recording, "judge", broken_judge)
         with pytest.raises(RuntimeError):
             run_worker(app)
     # The failed job's lease runs out and it is tried again; the two sent ones are not.
