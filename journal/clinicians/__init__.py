@@ -9,7 +9,7 @@ from flask import Blueprint, Flask
 bp = Blueprint("clinicians", __name__)
 sharing_bp = Blueprint("sharing_clinicians", __name__)
 
-from journal.clinicians import sharing, views  # noqa: E402,F401  (routes and the access rule register on import)
+from journal.clinicians import member_views, views  # noqa: E402,F401  (routes: the clinician's side and the member's)
 
 
 def init_app(app: Flask) -> None:

@@ -21,7 +21,7 @@ MAX_PAGE = 100
 
 
 clinician_api = roles_only("clinician", api_message="Clinician accounts only.")
-member_api = roles_only(JOURNAL_KEEPERS, api_message="Members only.")  # members keep a journal to share
+keeper_api = roles_only(JOURNAL_KEEPERS, api_message="Members only.")  # members keep a journal to share
 
 
 
@@ -111,7 +111,7 @@ def _terms_from_json(current: dict | None = None):
 
 
 @bp.get("/sharing/clinicians")
-@member_api
+@keeper_api
 def list_grants():
     now = utcnow()
     return jsonify({"items": [grant_json(services.describe_grant(g, current_user, now))
@@ -119,7 +119,7 @@ def list_grants():
 
 
 @bp.post("/sharing/clinicians")
-@member_api
+@keeper_api
 def create_grant():
     terms, error = _terms_from_json()
     if error:
@@ -130,7 +130,7 @@ def create_grant():
 
 
 @bp.patch("/sharing/clinicians/<grant_id>")
-@member_api
+@keeper_api
 def update_grant(grant_id):
     grant = own_or_404(ClinicianGrant, grant_id)
     if services.status_of(grant, utcnow()) not in ("active", "pending"):
@@ -143,7 +143,7 @@ def update_grant(grant_id):
 
 
 @bp.post("/sharing/clinicians/<grant_id>/revoke")
-@member_api
+@keeper_api
 def revoke_grant(grant_id):
     grant = own_or_404(ClinicianGrant, grant_id)
     services.revoke(grant)
@@ -151,7 +151,7 @@ def revoke_grant(grant_id):
 
 
 @bp.get("/sharing/access-log")
-@member_api
+@keeper_api
 def access_log():
     return jsonify({"items": [{
         "viewer_name": row.viewer_name, "viewer_role": row.viewer_role, "action": row.action,

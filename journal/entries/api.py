@@ -56,7 +56,7 @@ def checkin_json(view: services.CheckinView) -> dict:
     }
 
 
-def _view(checkin: Checkin, data=None) -> dict:
+def _answer(checkin: Checkin, data=None) -> dict:
     """The check-in as JSON; `data` (what was just saved) lets a check-in naming nothing skip the catalog."""
     catalog = tracking.EMPTY_CATALOG if data is not None and not services.references_anything(data) \
         else tracking.load_catalog(current_user)
@@ -120,7 +120,7 @@ def create_checkin():
                          exc.message)
     if checkin is None:  # replay of a check-in the member has since deleted
         return api_error(404, "not_found", "The check-in created with this Idempotency-Key was deleted.")
-    body = _view(checkin, None if replayed else data)
+    body = _answer(checkin, None if replayed else data)
     if not replayed:  # as the form does (the app saves through this API): the writer's next page offers help
         crisis.offer_support(data.note)
     response = jsonify(body)
@@ -134,7 +134,7 @@ def create_checkin():
 @bp.get("/checkins/<entry_id>")
 @journal_api
 def get_checkin(entry_id):
-    return jsonify(_view(own_or_404(Checkin, entry_id)))
+    return jsonify(_answer(own_or_404(Checkin, entry_id)))
 
 
 @bp.patch("/checkins/<entry_id>")
@@ -152,7 +152,7 @@ def update_checkin(entry_id):
         services.update_checkin(current_user, checkin, data)
     except ValidationError as exc:
         return _validation_error(exc)
-    return jsonify(_view(checkin))
+    return jsonify(_answer(checkin))
 
 
 @bp.delete("/checkins/<entry_id>")

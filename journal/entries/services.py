@@ -178,7 +178,7 @@ def _decrypt_payload(key: crypto.DataKey, token: bytes, ref: str) -> dict | None
 
 
 # What a view needs of a check-in: selecting just these columns skips building ORM objects on lists.
-# _view() takes them in this order.
+# _view_from_columns() takes them in this order.
 VIEW_COLUMNS = (Checkin.id, Checkin.owner_id, Checkin.occurred_at, Checkin.timezone, Checkin.local_date,
                 Checkin.payload, Checkin.share_peers, Checkin.share_clinicians, Checkin.hide_note_from_peers,
                 Checkin.created_at, Checkin.updated_at)
@@ -195,16 +195,16 @@ _FIRST_PAGES = {times: base.where(Checkin.owner_id == bindparam("owner_id")).ord
 def view_of(checkin, key: crypto.DataKey, catalog: Catalog, *, times: bool = True) -> CheckinView:
     """Decrypt one check-in (a Checkin, or a row of VIEW_COLUMNS) for display; a tampered one comes back
     marked unreadable, never raising."""
-    return _view(key, catalog, checkin.id, checkin.owner_id, checkin.occurred_at, checkin.timezone,
+    return _view_from_columns(key, catalog, checkin.id, checkin.owner_id, checkin.occurred_at, checkin.timezone,
                  checkin.local_date, checkin.payload, checkin.share_peers, checkin.share_clinicians,
                  checkin.hide_note_from_peers, checkin.created_at if times else None,
                  checkin.updated_at if times else None)
 
 
-def _view(key: crypto.DataKey, catalog: Catalog, checkin_id: uuid.UUID, owner_id: int, occurred_at: datetime,
-          tz_name: str, local_date: date, token: bytes, share_peers: bool, share_clinicians: bool,
-          hide_note_from_peers: bool, created_at: datetime | None = None,
-          updated_at: datetime | None = None) -> CheckinView:
+def _view_from_columns(key: crypto.DataKey, catalog: Catalog, checkin_id: uuid.UUID, owner_id: int,
+                       occurred_at: datetime, tz_name: str, local_date: date, token: bytes, share_peers: bool,
+                       share_clinicians: bool, hide_note_from_peers: bool, created_at: datetime | None = None,
+                       updated_at: datetime | None = None) -> CheckinView:
     # Positional, in VIEW_COLUMNS order, so that a list page unpacks each row instead of looking up
     # eleven columns by name (a fifth of what building a timeline page's views cost).
     ref = str(checkin_id)
@@ -356,4 +356,4 @@ def _page(user: User, rows, limit: int, catalog: Catalog | None) -> TimelinePage
     rows, next_cursor = split_page(rows, limit)
     key = key_for(user)
     catalog = catalog or load_catalog(user)
-    return TimelinePage([_view(key, catalog, *row) for row in rows], next_cursor)
+    return TimelinePage([_view_from_columns(key, catalog, *row) for row in rows], next_cursor)

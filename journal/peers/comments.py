@@ -135,7 +135,7 @@ class CommentView:
     may_delete: bool
 
 
-def _view(viewer: User, comment: PeerComment, author: User, profile: PeerProfile | None,
+def _comment_view(viewer: User, comment: PeerComment, author: User, profile: PeerProfile | None,
           key: crypto.DataKey) -> CommentView:
     author_card = profiles.card(author, profile) if profile else sharing.placeholder_card(author)
     return CommentView(comment.id, author_card, decrypt(comment, key), comment.created_at,
@@ -145,7 +145,7 @@ def _view(viewer: User, comment: PeerComment, author: User, profile: PeerProfile
 
 def own_view(viewer: User, comment: PeerComment) -> CommentView:
     """The viewer's own comment, as the conversation shows it (after writing or editing it)."""
-    return _view(viewer, comment, viewer, profiles.profile_of(viewer.id), key_for_owner(comment.entry_owner_id))
+    return _comment_view(viewer, comment, viewer, profiles.profile_of(viewer.id), key_for_owner(comment.entry_owner_id))
 
 
 def for_entry(viewer: User, checkin: Checkin) -> list[CommentView]:
@@ -159,7 +159,7 @@ def for_entry(viewer: User, checkin: Checkin) -> list[CommentView]:
                PeerComment.author_id.not_in(connections.blocked_ids_query(viewer.id)))
         .order_by(PeerComment.created_at, PeerComment.id)
     )
-    return [_view(viewer, comment, author, profile, key) for comment, author, profile in rows]
+    return [_comment_view(viewer, comment, author, profile, key) for comment, author, profile in rows]
 
 
 # --- Reactions -------------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def _authors(owner_ids: set[int]) -> dict[int, _Author]:
             for user, profile in rows}
 
 
-def _view(checkin, key: crypto.DataKey, relation: str, hide_note: bool) -> CheckinView:
+def _peer_view(checkin, key: crypto.DataKey, relation: str, hide_note: bool) -> CheckinView:
     """Decrypt a check-in (a Checkin or a row of VIEW_COLUMNS) once, leaving out what a peer may not see:
     with the note kept private, no note, tags or medications. The names it shows are put in by _name_items."""
     view = entries.view_of(checkin, key, entries.EMPTY_CATALOG)
@@ -187,7 +187,7 @@ def entry_for(viewer: User, checkin: Checkin, access: EntryAccess) -> PeerEntry:
     """One check-in for the peer entry page, shaped by the viewer's access."""
     author = _authors({checkin.owner_id})[checkin.owner_id]
     hide = not access.see_note
-    item = PeerEntry(_view(checkin, author.key, access.relation, hide), author.card, access.relation,
+    item = PeerEntry(_peer_view(checkin, author.key, access.relation, hide), author.card, access.relation,
                      hide and access.relation == "peer")
     _name_items([item.entry], {checkin.owner_id: author.key})
     _support(viewer.id, [item])
@@ -233,7 +233,7 @@ def feed(viewer: User, cursor: str | None = None, limit: int = PAGE_SIZE) -> Fee
     rows, next_cursor = entries.split_page(db.session.connection().execute(
         statement, {"viewer_id": viewer.id, "now": utcnow(), "limit": limit + 1}).all(), limit)
     authors = _authors({row.owner_id for row in rows})
-    items = [PeerEntry(_view(row, authors[row.owner_id].key, "peer", row.hide_note_from_peers),
+    items = [PeerEntry(_peer_view(row, authors[row.owner_id].key, "peer", row.hide_note_from_peers),
                        authors[row.owner_id].card, "peer", row.hide_note_from_peers) for row in rows]
     _name_items([item.entry for item in items], {owner: author.key for owner, author in authors.items()})
     _support(viewer.id, items)

@@ -9,9 +9,9 @@ from journal.domain import ValidationError
 from journal.errors import api_error
 from journal.extensions import limiter, utcnow
 from journal.jsonapi import iso, json_body
-from journal.push import nudges, services, subscriptions, test_send_limit
+from journal.push import members_only, nudges, services, subscriptions, test_send_limit
 from journal.push.models import PushSubscription
-from journal.security import own_or_404, roles_only
+from journal.security import own_or_404
 
 bp = Blueprint("push_api", __name__)
 
@@ -24,7 +24,6 @@ def _origin() -> str:
     return request.host_url.rstrip("/")
 
 
-members_only = roles_only("member", api_message="Reminders are for members' journals.")
 
 
 def subscription_json(sub: PushSubscription, endpoint: str | None, version: int) -> dict:

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from journal.domain import ValidationError
 from journal.extensions import utcnow
 from journal.forms import ActionForm
-from journal.push import bp, nudges, services, subscriptions, test_send_limit
+from journal.push import bp, members_only, nudges, services, subscriptions, test_send_limit
 from journal.push.forms import PauseForm, RemindersForm
 from journal.push.models import PushSubscription
 from journal.security import own_or_404
@@ -46,11 +46,9 @@ def reminders():
 
 
 @bp.post("/reminders")
-@login_required
+@members_only
 def save():
     form = RemindersForm()
-    if not current_user.is_member:
-        return redirect(url_for("push.reminders"))
     if form.validate_on_submit():
         body = {
             "enabled": form.enabled.data,
@@ -85,19 +83,19 @@ def _field_for(form: RemindersForm, name: str, message: str):
 
 
 @bp.post("/reminders/pause")
-@login_required
+@members_only
 def pause():
     form = PauseForm()
-    if current_user.is_member and form.validate_on_submit():
+    if form.validate_on_submit():
         services.update_settings(current_user, {"pause_days": form.days.data}, utcnow())
         flash("Reminders are paused. Take care of yourself.", "success")
     return redirect(url_for("push.reminders"))
 
 
 @bp.post("/reminders/resume")
-@login_required
+@members_only
 def resume():
-    if current_user.is_member and ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.update_settings(current_user, {"pause_days": 0}, utcnow())
         flash("Reminders are back on.", "success")
     return redirect(url_for("push.reminders"))

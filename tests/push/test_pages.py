@@ -77,8 +77,10 @@ def test_clinicians_see_devices_but_no_reminder_schedule(app, members):
     clinician = members.make(role="clinician")
     html = clinician.get("/reminders").get_data(as_text=True)
     assert "Devices" in html and "When to remind me" not in html
+    # The same rule as the API (403 there): reminder settings are members'.
     for url, form in (("/reminders", FORM), ("/reminders/pause", {"days": "7"}), ("/reminders/resume", {})):
-        assert clinician.post(url, form).status_code == 302
+        assert clinician.post(url, form).status_code == 403
+    assert clinician.api("PUT", "/api/v1/reminders", json={"times": ["08:00"]}).status_code == 403
     with app.app_context():
         assert db.session.get(ReminderSettings, clinician.user_id) is None
 

@@ -16,7 +16,7 @@ from journal.extensions import utcnow
 from journal.forms import ActionForm
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
-member_required = roles_only(JOURNAL_KEEPERS)  # they share their journal; clinician accounts keep none
+keeper_required = roles_only(JOURNAL_KEEPERS)  # they share their journal; clinician accounts keep none
 
 
 def _today() -> date:
@@ -47,13 +47,13 @@ def _index_page(values=None, errors=None, status=200):
 
 
 @sharing_bp.get("/")
-@member_required
+@keeper_required
 def index():
     return _index_page()
 
 
 @sharing_bp.post("/invitations")
-@member_required
+@keeper_required
 def invite():
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -69,7 +69,7 @@ def invite():
 
 
 @sharing_bp.route("/<grant_id>", methods=["GET", "POST"])
-@member_required
+@keeper_required
 def manage(grant_id):
     grant = own_or_404(ClinicianGrant, grant_id)
     now = utcnow()
@@ -95,7 +95,7 @@ def manage(grant_id):
 
 
 @sharing_bp.post("/<grant_id>/revoke")
-@member_required
+@keeper_required
 def revoke(grant_id):
     grant = own_or_404(ClinicianGrant, grant_id)
     if not ActionForm().validate_on_submit():
@@ -108,13 +108,13 @@ def revoke(grant_id):
 
 
 @sharing_bp.get("/access-log")
-@member_required
+@keeper_required
 def access_log():
     return render_template("clinicians/access_log.html", lines=accesslog.log_lines(current_user))
 
 
 @sharing_bp.get("/notes")
-@member_required
+@keeper_required
 def notes():
     rows = [(note, services.note_text(note), day) for note, day in services.notes_for_owner(current_user)]
     return render_template("clinicians/notes.html", rows=rows,
@@ -126,19 +126,19 @@ def notes():
 
 # The member's own exports are the journal's (/journal/export.*): these older addresses still lead there.
 @sharing_bp.get("/export.csv")
-@member_required
+@keeper_required
 def export_csv():
     return redirect(url_for("entries.export_csv", **request.args), 308)
 
 
 @sharing_bp.get("/export.fhir.json")
-@member_required
+@keeper_required
 def export_fhir():
     return redirect(url_for("entries.export_fhir", **request.args), 308)
 
 
 @sharing_bp.get("/report")
-@member_required
+@keeper_required
 def report():
     days = exports.days_arg()
     period = last_days(_today(), days)
