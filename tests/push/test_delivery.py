@@ -32,11 +32,14 @@ def day(offset: int, clock: str = "00:00") -> datetime:
 
 
 def setup_member(members, push_service, *, tz="UTC", times=("12:15",), **settings):
+    """A member with a subscribed device and a daily reminder that is parked two days ahead, so a test that
+    moves the worker's clock by hours never meets it by the wall-clock hour; `due_from` brings it back."""
     client = members.make(timezone=tz)
     device = push_service.new_device()
     subscribe(client, device)
     response = client.api("PUT", "/api/v1/reminders", json={"times": list(times), "timezone": tz, **settings})
     assert response.status_code == 200, response.get_json()
+    due_from(members.app, client.user_id, utcnow() + timedelta(days=2))
     return client, device
 
 

@@ -91,7 +91,7 @@ class Phone:
     def join(self, email: str, password: str = PASSWORD) -> None:
         """Register, log in and fetch a CSRF token for the API, as the app does on its first start."""
         registered = self.form("/register", {"email": email, "password": password, "display_name": self.name,
-                                             "role": "member", "timezone": "UTC"})
+                                             "role": "member", "timezone": "UTC", "privacy": "y"})
         assert registered.status == 302, (registered.status, registered.text[:300])
         logged_in = self.form("/login", {"email": email, "password": password})
         assert logged_in.status == 302, (logged_in.status, logged_in.text[:300])
