@@ -1,5 +1,6 @@
 """Peer Journal: an encrypted check-in journal with peer support and clinician sharing."""
 import importlib
+import json
 import os
 
 from flask import Flask
@@ -20,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from journal import caches, crypto, database, fragments, mail, security, urls
+    from journal import caches, checkins, crypto, database, fragments, mail, security, urls
     from journal.extensions import csrf, db, limiter, login_manager, migrate
 
     database.configure(app)
@@ -44,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     urls.init_app(app)
     fragments.init_app(app)
     mail.init_app(app)
+    # The check-in form, its offline twin and the entry card lay out what the declaration says is measured.
+    app.add_template_global(checkins.MEASURES, "checkin_measures")
+    app.add_template_global(json.dumps(checkins.words_for_scripts(), ensure_ascii=False), "checkin_measures_json")
 
     # Each feature registers its blueprints and connects its signals (journal/signals.py) in its own
     # init_app; FEATURES says which the app is built with (all of them, but for tests of the journal alone).

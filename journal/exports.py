@@ -15,7 +15,7 @@ from datetime import UTC, date
 from flask import request
 
 from journal.charts import last_days
-from journal.checkins import CheckinView
+from journal.checkins import ANSWER_KEYS, BY_KEY, CheckinView, measures_json
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PERIODS = (7, 30, 90)  # the periods pages and reports offer, in days
@@ -73,8 +73,7 @@ def _num(value) -> str:
 def checkins_csv(views: list[CheckinView], *, include_audience: bool = False) -> str:
     """Every check-in a row; every measure and symptom a column; medications with their doses."""
     columns = symptom_columns(views)
-    header = ["date", "time", "timezone", "occurred_at_utc", "readable", "mood", "mood_label", "energy",
-              "energy_label", "pain", "pain_label", "sleep_hours"]
+    header = ["date", "time", "timezone", "occurred_at_utc", "readable", *ANSWER_KEYS]
     header += [f"symptom: {name} (0-4)" for _, name in columns]
     header += ["medications", "tags", "note"]
     if include_audience:
@@ -85,8 +84,7 @@ def checkins_csv(views: list[CheckinView], *, include_audience: bool = False) ->
     for v in views:
         row = [v.local_date.isoformat(), v.local.strftime("%H:%M"), v.timezone,
                v.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "yes" if v.readable else "no",
-               _num(v.mood), v.mood_label or "", _num(v.energy), v.energy_label or "", _num(v.pain),
-               v.pain_label or "", _num(v.sleep_hours)]
+               *(_num(value) if key in BY_KEY else value or "" for key, value in measures_json(v).items())]
         severities = {s.id: s.severity for s in v.symptoms}
         row += [_num(severities.get(symptom_id)) for symptom_id, _ in columns]
         row += ["; ".join(f"{name} {dose}".strip() for _, name, dose in v.medications),

@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 
 from journal import scales
-from journal.checkins import CheckinView
+from journal.checkins import MEASURES, CheckinView, Measure
 
 MIMETYPE = "application/fhir+json; fhirVersion=4.0"
 LOINC = "http://loinc.org"
@@ -24,12 +24,15 @@ CATEGORY = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observa
 # Stable ids: the same check-in and measure give the same Observation id in every export.
 NAMESPACE = uuid.UUID("6f1d8a52-3c55-4c8e-9a0e-0c1f4d6b7e21")
 
+# Every declared scale (journal/checkins.py) has a code of the project system; a quantity has a LOINC
+# code where one fits (sleep), or a project code too.
+_DISPLAYS = {"pain": "Pain severity, self-rated 0–4"}  # the words a code was first published with
 PROJECT_CODES = {
-    "mood": ("Mood, self-rated 1–5", scales.MOOD),
-    "energy": ("Energy, self-rated 1–5", scales.ENERGY),
-    "pain": ("Pain severity, self-rated 0–4", scales.PAIN),
+    **{m.key: (_DISPLAYS.get(m.key, f"{m.name}, self-rated {m.low}–{m.high}"), m.scale)
+       for m in MEASURES if m.scale},
     "symptom-severity": ("Symptom severity, self-rated 0–4", scales.SEVERITY),
 }
+LOINC_CODES = {"sleep_hours": ("93832-4", "Sleep duration", "Sleep duration (self-reported hours)")}
 
 
 def _scale_text(scale: scales.Scale) -> str:
@@ -55,6 +58,14 @@ def _project_code(code: str, text: str | None = None) -> dict:
             "text": text or f"{display} ({_scale_text(scale)})"}
 
 
+def _quantity_code(measure: Measure) -> dict:
+    if measure.key in LOINC_CODES:
+        code, display, text = LOINC_CODES[measure.key]
+        return {"coding": [{"system": LOINC, "code": code, "display": display}], "text": text}
+    return {"coding": [{"system": PROJECT_SYSTEM, "code": measure.key, "display": measure.heading}],
+            "text": measure.heading}
+
+
 def bundle(views: list[CheckinView], patient_name: str, patient_key: str, now: datetime) -> dict:
     """The Bundle for these check-ins; unreadable (tampered) check-ins are left out, as they have no values."""
     patient_id = uuid.uuid5(NAMESPACE, f"patient:{patient_key}")
@@ -68,17 +79,14 @@ def bundle(views: list[CheckinView], patient_name: str, patient_key: str, now: d
         def oid(measure: str, _view=view) -> uuid.UUID:
             return uuid.uuid5(NAMESPACE, f"{_view.id}:{measure}")
 
-        for measure in ("mood", "energy", "pain"):
-            value = getattr(view, measure)
-            if value is not None:
-                entries.append(_observation(oid(measure), patient_ref, view, _project_code(measure),
+        for measure, value in view.recorded():
+            if measure.scale:
+                entries.append(_observation(oid(measure.key), patient_ref, view, _project_code(measure.key),
                                             {"valueInteger": value}))
-        if view.sleep_hours is not None:
-            entries.append(_observation(
-                oid("sleep"), patient_ref, view,
-                {"coding": [{"system": LOINC, "code": "93832-4", "display": "Sleep duration"}],
-                 "text": "Sleep duration (self-reported hours)"},
-                {"valueQuantity": {"value": view.sleep_hours, "unit": "h", "system": UCUM, "code": "h"}}))
+            else:
+                entries.append(_observation(oid(measure.stored), patient_ref, view, _quantity_code(measure),
+                                            {"valueQuantity": {"value": value, "unit": measure.unit,
+                                                               "system": UCUM, "code": measure.unit}}))
         for reading in view.symptoms:
             entries.append(_observation(
                 oid(f"symptom:{reading.id}"), patient_ref, view,

@@ -17,11 +17,12 @@ from flask import Response, current_app, render_template
 
 from journal import series
 from journal.charts import Period, line_chart, strip_chart
+from journal.checkins import MEASURES, Measure
 
 if TYPE_CHECKING:
     from journal.checkins import CheckinView
 
-BASE_MEASURES = ("mood", "energy", "pain", "sleep")  # series keys; symptoms are symptom_key(id)
+BASE_MEASURES = tuple(m.stored for m in MEASURES)  # series keys; symptoms are symptom_key(id)
 
 
 def filename(name: str, rest: str, fallback: str) -> str:
@@ -51,9 +52,9 @@ class Selection:
         return self.measures is None or key in self.measures
 
     @property
-    def base_measures(self) -> tuple[str, ...]:
-        """Mood, energy, pain and sleep: those chosen (each a column of the check-in table)."""
-        return tuple(key for key in BASE_MEASURES if self.shows(key))
+    def base_measures(self) -> tuple[Measure, ...]:
+        """The declared measures chosen (each a column of the check-in table)."""
+        return tuple(m for m in MEASURES if self.shows(m.stored))
 
     def apply(self, views: Iterable[CheckinView]) -> list[CheckinView]:
         """The check-ins with what was not chosen left out, and without those left with nothing chosen
@@ -66,14 +67,11 @@ class Selection:
                 kept.append(v)
                 continue
             v = dataclasses.replace(
-                v, mood=v.mood if self.shows("mood") else None,
-                energy=v.energy if self.shows("energy") else None,
-                pain=v.pain if self.shows("pain") else None,
-                sleep_hours=v.sleep_hours if self.shows("sleep") else None,
+                v, measures={m.key: v.measures.get(m.key) if self.shows(m.stored) else None for m in MEASURES},
                 symptoms=[s for s in v.symptoms if self.shows(series.symptom_key(s.id))],
                 medications=v.medications if self.items else [], tags=v.tags if self.items else [],
                 note=v.note if self.notes else "")
-            if any(x is not None for x in (v.mood, v.energy, v.pain, v.sleep_hours)) or v.symptoms \
+            if any(x is not None for x in v.measures.values()) or v.symptoms \
                     or v.medications or v.tags or v.note:
                 kept.append(v)
         return kept

@@ -18,6 +18,7 @@ from statistics import fmean
 from typing import TYPE_CHECKING
 
 from journal import scales
+from journal.checkins import MEASURES
 
 if TYPE_CHECKING:
     from journal.checkins import CheckinView
@@ -47,7 +48,6 @@ class Series:
     unit: str = ""
 
 
-MEASURES = (("mood", "Mood", scales.MOOD), ("energy", "Energy", scales.ENERGY), ("pain", "Pain", scales.PAIN))
 
 
 def symptom_key(symptom_id) -> str:
@@ -59,20 +59,19 @@ def chart_series(views: list[CheckinView]) -> list[Series]:
     """One series per measure and per symptom: every readable check-in that recorded it is a point."""
     result = []
     readable = sorted((v for v in views if v.readable), key=lambda v: (v.occurred_at, v.id))
-    for key, title, scale in MEASURES:
-        series = Series(key, title, scale, low=scale.low, high=scale.high)
+    for m in MEASURES:
+        series = Series(m.stored, m.name, m.scale, low=m.low, high=m.high if m.scale else m.chart_high or m.high,
+                        unit=m.unit)
         for v in readable:
-            value = getattr(v, key)
+            value = v.measures.get(m.key)
             if value is not None:
-                series.points.append(Point(v.local, value, f"{value} ({scale.label(value)})", v.id))
-        result.append(series)
-    sleep = Series("sleep", "Sleep", None, low=0, high=12, unit="h")
-    for v in readable:
-        if v.sleep_hours is not None:
-            sleep.points.append(Point(v.local, v.sleep_hours, f"{v.sleep_hours:g} h", v.id))
-    if sleep.points:
-        sleep.high = max(12, max(p.value for p in sleep.points))
-        result.append(sleep)
+                words = f"{value} ({m.label(value)})" if m.scale else m.text(value)
+                series.points.append(Point(v.local, value, words, v.id))
+        if m.scale:
+            result.append(series)
+        elif series.points:  # a quantity nobody recorded is no chart at all
+            series.high = max(series.high, max(p.value for p in series.points))
+            result.append(series)
     symptoms: dict[uuid.UUID, Series] = {}
     for v in readable:
         for reading in v.symptoms:
@@ -146,8 +145,7 @@ class Summary:
     with_notes: list[CheckinView]
 
 
-SUMMARY_MEASURES = (("mood", "mood", "Mood (1–5)"), ("energy", "energy", "Energy (1–5)"),
-                    ("pain", "pain", "Pain (0–4)"), ("sleep", "sleep_hours", "Sleep (hours)"))
+SUMMARY_MEASURES = tuple((m.stored, m.key, m.heading) for m in MEASURES)
 
 
 def _stats(values: list[float]) -> tuple[float | None, float | None, float | None]:
@@ -164,8 +162,8 @@ def summarize(views: list[CheckinView], start: date, end: date) -> Summary:
     before = [v for v in views if v.readable and start - timedelta(days=span) <= v.local_date < start]
     measures = []
     for key, attr, title in SUMMARY_MEASURES:
-        now_values = [getattr(v, attr) for v in inside if getattr(v, attr) is not None]
-        before_values = [getattr(v, attr) for v in before if getattr(v, attr) is not None]
+        now_values = [v.measures[attr] for v in inside if v.measures.get(attr) is not None]
+        before_values = [v.measures[attr] for v in before if v.measures.get(attr) is not None]
         mean, low, high = _stats(now_values)
         measures.append(MeasureSummary(key, title, len(now_values), mean, low, high,
                                        fmean(before_values) if before_values else None, len(before_values)))

@@ -13,8 +13,8 @@ from journal import signals  # noqa: E402
 from journal.entries import cli, history_views, views  # noqa: E402,F401  (routes and commands)
 from journal.entries.api import checkin_json  # noqa: E402
 from journal.entries.apispec import SCHEMAS as API_SCHEMAS  # noqa: E402
+from journal.entries.cards import entry_card  # noqa: E402
 from journal.entries.models import Checkin, CheckinSymptom, CheckinTag, Medication, Symptom, Tag  # noqa: E402
-from journal.entries.rows import entry_row  # noqa: E402
 from journal.entries.services import (  # noqa: E402
     NEWEST_FIRST,
     UNREADABLE,
@@ -29,7 +29,7 @@ from journal.entries.tracking import EMPTY_CATALOG, Catalog, CatalogItem, load_c
 
 __all__ = ["API_SCHEMAS", "EMPTY_CATALOG", "NEWEST_FIRST", "UNREADABLE", "VIEW_COLUMNS", "Catalog", "CatalogItem",
            "Checkin", "CheckinSymptom", "CheckinTag", "Medication", "Symptom", "Tag", "bp", "checkin_json",
-           "entry_row", "init_app", "load_catalog", "older_than", "page_query", "split_page", "view_of",
+           "entry_card", "init_app", "load_catalog", "older_than", "page_query", "split_page", "view_of",
            "with_items"]
 
 
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.add_template_global(entry_card)  # every page that shows a check-in shows this card
     signals.member_registered.connect(_first_tags, app)
 
 

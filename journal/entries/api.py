@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 
 from journal import crisis
+from journal.checkins import measures_json
 from journal.domain import ValidationError
 from journal.entries import services, tracking
 from journal.entries.models import Checkin
@@ -25,10 +26,6 @@ MAX_PAGE = 100
 journal_api = roles_only(JOURNAL_KEEPERS, api_message="Clinician accounts do not keep a journal.")
 
 
-
-
-
-
 def checkin_json(view: services.CheckinView) -> dict:
     return {
         "id": str(view.id),
@@ -37,13 +34,7 @@ def checkin_json(view: services.CheckinView) -> dict:
         "local_date": view.local_date.isoformat(),
         "local_time": view.local.strftime("%H:%M"),
         "readable": view.readable,
-        "mood": view.mood,
-        "mood_label": view.mood_label,
-        "energy": view.energy,
-        "energy_label": view.energy_label,
-        "pain": view.pain,
-        "pain_label": view.pain_label,
-        "sleep_hours": view.sleep_hours,
+        **measures_json(view),
         "symptoms": [{"id": str(s.id), "name": s.name, "severity": s.severity, "severity_label": s.label}
                      for s in view.symptoms],
         "tags": [{"id": str(t), "name": name} for t, name in view.tags],

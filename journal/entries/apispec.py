@@ -1,6 +1,7 @@
 """OpenAPI 3.1 description of the journal API (paths and schemas), merged by journal/openapi.py."""
 from journal import scales
 from journal.apidoc import errors, json_response, nullable, ref
+from journal.checkins import MEASURES, SEVERITY, Measure
 from journal.entries import validation
 
 ID = {"type": "string", "format": "uuid"}
@@ -14,9 +15,31 @@ AUDIENCE = {
 }
 
 
-def _scale(scale: scales.Scale) -> dict:
-    return {"type": "integer", "minimum": scale.low, "maximum": scale.high,
-            "x-message": validation.scale_message(scale)}
+def _value(measure: Measure) -> dict:
+    return {"type": "integer" if measure.scale else "number", "minimum": measure.low, "maximum": measure.high}
+
+
+def measure_answers() -> dict:
+    """Each declared measure in an answer (nullable), with its word when it is on a scale."""
+    properties = {}
+    for m in MEASURES:
+        properties[m.key] = nullable(_value(m))
+        if m.scale:
+            properties[f"{m.key}_label"] = nullable({"type": "string"})
+    return properties
+
+
+def _measure_inputs() -> dict:
+    inputs = {}
+    for m in MEASURES:
+        schema = _value(m) | {"x-message": m.message}
+        inputs[m.key] = schema if m.required else nullable(schema)
+    return inputs
+
+
+def _scale_words() -> str:
+    return "; ".join(f"{m.key} {m.low}–{m.high} ({', '.join(m.scale.labels.values()).lower()})"
+                     for m in (*MEASURES, SEVERITY) if m.scale)
 
 
 SCHEMAS = {
@@ -24,8 +47,8 @@ SCHEMAS = {
         "type": "object",
         "description": "A check-in. When `readable` is false the stored ciphertext failed to decrypt "
                        "(it was altered) and every health field is null or empty.",
-        "required": ["id", "occurred_at", "timezone", "local_date", "local_time", "readable", "mood",
-                     "energy", "pain", "sleep_hours", "symptoms", "tags", "medications", "note", "audience",
+        "required": ["id", "occurred_at", "timezone", "local_date", "local_time", "readable",
+                     *(m.key for m in MEASURES), "symptoms", "tags", "medications", "note", "audience",
                      "created_at", "updated_at"],
         "additionalProperties": False,
         "properties": {
@@ -35,18 +58,12 @@ SCHEMAS = {
             "local_date": {"type": "string", "format": "date", "description": "The member's local day."},
             "local_time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
             "readable": {"type": "boolean"},
-            "mood": nullable({"type": "integer", "minimum": 1, "maximum": 5}),
-            "mood_label": nullable({"type": "string"}),
-            "energy": nullable({"type": "integer", "minimum": 1, "maximum": 5}),
-            "energy_label": nullable({"type": "string"}),
-            "pain": nullable({"type": "integer", "minimum": 0, "maximum": 4}),
-            "pain_label": nullable({"type": "string"}),
-            "sleep_hours": nullable({"type": "number", "minimum": 0, "maximum": 24}),
+            **measure_answers(),
             "symptoms": {"type": "array", "items": {
                 "type": "object", "required": ["id", "name", "severity", "severity_label"],
                 "additionalProperties": False,
                 "properties": {"id": ID, "name": {"type": "string"},
-                               "severity": {"type": "integer", "minimum": 0, "maximum": 4},
+                               "severity": _value(SEVERITY),
                                "severity_label": {"type": "string"}}}},
             "tags": {"type": "array", "items": {
                 "type": "object", "required": ["id", "name"], "additionalProperties": False,
@@ -62,24 +79,20 @@ SCHEMAS = {
     },
     "CheckinInput": {
         "type": "object",
-        "description": "Scales: mood 1–5 (awful … great), energy 1–5 (drained … full), pain and symptom "
-                       "severity 0–4 (none, mild, moderate, severe, very severe). Only mood is required. "
+        "description": f"Scales: {_scale_words()}. Required: "
+                       f"{', '.join(m.key for m in MEASURES if m.required)}. "
                        "`x-message` is what a refusal of that field says.",
-        "required": ["mood"],
+        "required": [m.key for m in MEASURES if m.required],
         "additionalProperties": False,
         "properties": {
             "occurred_at": {"type": "string", "format": "date-time", "x-message": validation.INSTANT_MESSAGE,
                             "description": "With a UTC offset; defaults to now. Not in the future."},
             "timezone": {"type": "string", "description": "IANA zone; defaults to the member's.",
                          "x-message": validation.ZONE_MESSAGE},
-            "mood": _scale(scales.MOOD),
-            "energy": nullable(_scale(scales.ENERGY)),
-            "pain": nullable(_scale(scales.PAIN)),
-            "sleep_hours": nullable({"type": "number", "minimum": 0, "maximum": scales.SLEEP_MAX,
-                                     "x-message": validation.SLEEP_MESSAGE}),
+            **_measure_inputs(),
             "symptoms": {"type": "array", "maxItems": scales.SYMPTOMS_MAX, "items": {
                 "type": "object", "required": ["id", "severity"],
-                "properties": {"id": ID, "severity": _scale(scales.SEVERITY)}},
+                "properties": {"id": ID, "severity": _value(SEVERITY) | {"x-message": SEVERITY.message}}},
                 "x-message": f"A list of up to {scales.SYMPTOMS_MAX} symptoms with severities."},
             "tags": {"type": "array", "maxItems": scales.TAGS_MAX, "items": ID,
                      "x-message": f"A list of up to {scales.TAGS_MAX} tag ids."},

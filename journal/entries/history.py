@@ -16,18 +16,17 @@ from sqlalchemy import select
 from journal import scales, series, timekeeping
 from journal.accounts import User
 from journal.charts import Period, last_days
-from journal.checkins import CheckinView
+from journal.checkins import MEASURES, CheckinView
 from journal.entries import services, tracking
 from journal.entries.models import Checkin
 from journal.extensions import db
 from journal.keys import key_for
-from journal.reports import BASE_MEASURES, Selection
+from journal.reports import Selection
 
 FIRST_MONTH = date(1970, 1, 1)  # check-ins start in 1970 (entries/validation.py)
 CHART_PERIODS = (30, 90)
 SUMMARY_PERIODS = (7, 30, 90)
 SUMMARY_MAX_DAYS = 366
-MEASURE_NAMES = {"mood": "Mood", "energy": "Energy", "pain": "Pain", "sleep": "Sleep"}
 
 
 def _rows(user: User, first: date, last: date):
@@ -171,7 +170,7 @@ class SummaryChoice:
 def measure_choices(catalog: tracking.Catalog) -> list[tuple[str, str]]:
     """(key, name) of every measure a summary can include: mood, energy, pain, sleep, each symptom."""
     symptoms = [(series.symptom_key(s.id), s.name + (" (archived)" if s.archived else "")) for s in catalog.symptoms]
-    return [(key, MEASURE_NAMES[key]) for key in BASE_MEASURES] + symptoms
+    return [(m.stored, m.name) for m in MEASURES] + symptoms
 
 
 def default_choice(catalog: tracking.Catalog) -> SummaryChoice:
@@ -228,9 +227,10 @@ def parse_summary(args: Mapping, *, catalog: tracking.Catalog, today: date,
 def describe(selection: Selection, catalog: tracking.Catalog) -> str:
     """What a summary includes and leaves out, in words (printed on it, for whoever reads it). A symptom
     left out is not named: unticking it must not tell the reader that the member tracks it."""
-    chosen = [name.lower() if key in MEASURE_NAMES else name for key, name in measure_choices(catalog)
+    declared = {m.stored for m in MEASURES}
+    chosen = [name.lower() if key in declared else name for key, name in measure_choices(catalog)
               if selection.shows(key)]
-    left_out = [name.lower() for key, name in MEASURE_NAMES.items() if not selection.shows(key)]
+    left_out = [m.name.lower() for m in MEASURES if not selection.shows(m.stored)]
     (chosen if selection.items else left_out).append("medications and tags")
     (chosen if selection.notes else left_out).append("notes")
     return "Includes: " + ", ".join(chosen) + "." + (" Left out: " + ", ".join(left_out) + "." if left_out else "")

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from journal import crypto, timekeeping
 from journal.accounts import User
-from journal.checkins import CheckinView, SymptomReading
+from journal.checkins import MEASURES, CheckinView, SymptomReading
 from journal.domain import DomainError, ValidationError
 from journal.entries.models import (
     Checkin,
@@ -70,10 +70,7 @@ def _check_references(user: User, data: CheckinInput) -> None:
 def _payload(data: CheckinInput) -> dict:
     return {
         "v": 1,
-        "mood": data.mood,
-        "energy": data.energy,
-        "pain": data.pain,
-        "sleep": data.sleep_hours,
+        **{m.stored: data.measures.get(m.key) for m in MEASURES},
         "symptoms": {str(k): v for k, v in data.symptoms.items()},
         "tags": [str(t) for t in data.tags],
         "meds": [[str(m), dose] for m, dose in data.medications],
@@ -205,24 +202,25 @@ def _view_from_columns(key: crypto.DataKey, catalog: Catalog, checkin_id: uuid.U
                        occurred_at: datetime, tz_name: str, local_date: date, token: bytes, share_peers: bool,
                        share_clinicians: bool, hide_note_from_peers: bool, created_at: datetime | None = None,
                        updated_at: datetime | None = None) -> CheckinView:
-    # Positional, in VIEW_COLUMNS order, so that a list page unpacks each row instead of looking up
-    # eleven columns by name (a fifth of what building a timeline page's views cost).
+    # The row's columns come positionally, in VIEW_COLUMNS order, so that a list page unpacks each row
+    # instead of looking up eleven columns by name; the view is built by keyword.
     ref = str(checkin_id)
-    local = timekeeping.local_datetime(occurred_at, tz_name)
+    view = CheckinView(id=checkin_id, occurred_at=occurred_at, timezone=tz_name,
+                       local=timekeeping.local_datetime(occurred_at, tz_name), local_date=local_date,
+                       created_at=created_at, updated_at=updated_at, share_peers=share_peers,
+                       share_clinicians=share_clinicians, hide_note_from_peers=hide_note_from_peers,
+                       owner_id=owner_id, ref=ref)
     payload = _decrypt_payload(key, token, ref)
     if payload is None:
-        return CheckinView(checkin_id, occurred_at, tz_name, local, local_date, created_at, updated_at,
-                           readable=False, share_peers=share_peers, share_clinicians=share_clinicians,
-                           hide_note_from_peers=hide_note_from_peers, owner_id=owner_id, ref=ref)
+        view.readable = False
+        return view
     names = catalog.names  # payloads hold ids as text, the names' keys
-    # Built once, positionally in field order: twenty of these make a timeline page.
-    return CheckinView(
-        checkin_id, occurred_at, tz_name, local, local_date, created_at, updated_at, True,
-        payload["mood"], payload["energy"], payload["pain"], payload["sleep"],
-        [SymptomReading(k, names.get(k, REMOVED), v) for k, v in payload["symptoms"].items()],
-        [(t, names.get(t, REMOVED)) for t in payload["tags"]],
-        [(m, names.get(m, REMOVED), dose) for m, dose in payload["meds"]],
-        payload["note"], share_peers, share_clinicians, hide_note_from_peers, owner_id, ref)
+    view.measures = {m.key: payload.get(m.stored) for m in MEASURES}
+    view.symptoms = [SymptomReading(k, names.get(k, REMOVED), v) for k, v in payload["symptoms"].items()]
+    view.tags = [(t, names.get(t, REMOVED)) for t in payload["tags"]]
+    view.medications = [(m, names.get(m, REMOVED), dose) for m, dose in payload["meds"]]
+    view.note = payload["note"]
+    return view
 
 
 def raw_of(view: CheckinView) -> dict:
@@ -230,10 +228,7 @@ def raw_of(view: CheckinView) -> dict:
     return {
         "occurred_at": view.occurred_at.isoformat(),
         "timezone": view.timezone,
-        "mood": view.mood,
-        "energy": view.energy,
-        "pain": view.pain,
-        "sleep_hours": view.sleep_hours,
+        **view.measures,
         "symptoms": [{"id": s.id, "severity": s.severity} for s in view.symptoms],
         "tags": [t for t, _ in view.tags],
         "medications": [{"id": m, "dose": dose} for m, _, dose in view.medications],

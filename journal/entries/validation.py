@@ -5,7 +5,6 @@ same things with the same messages.
 """
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,37 +12,31 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from journal import scales, timekeeping
+from journal.checkins import MEASURES, SEVERITY, Measured, Number
 from journal.domain import ValidationError
 
 # A phone's clock may run a little ahead of the server's.
 _FUTURE_SLACK = timedelta(minutes=10)
 CHECKIN_FIELDS = frozenset(
-    {"occurred_at", "timezone", "mood", "energy", "pain", "sleep_hours", "symptoms", "tags", "medications",
-     "note", "audience"}
+    {"occurred_at", "timezone", *(m.key for m in MEASURES), "symptoms", "tags", "medications", "note", "audience"}
 )
 AUDIENCE_FIELDS = ("peers", "clinicians", "hide_note_from_peers")
 
 
 # Messages the API document repeats for its schema checks (x-message in entries/apispec.py), so a check-in
 # refused by either says the same thing.
-SLEEP_MESSAGE = f"Hours of sleep from 0 to {scales.SLEEP_MAX}."
 ZONE_MESSAGE = "Use an IANA time zone such as Europe/Berlin."
 INSTANT_MESSAGE = "Give a date and time like 2026-03-08T09:30:00+01:00."
 AUDIENCE_MESSAGE = "An object with true/false for peers, clinicians and hide_note_from_peers."
 
 
-def scale_message(scale: scales.Scale) -> str:
-    return f"Choose a {scale.name} from {scale.low} to {scale.high}."
-
-
 @dataclass
-class CheckinInput:
+class CheckinInput(Measured):
+    """A valid check-in, as parsed: `measures` by Measure.key (`data.mood` reads it)."""
+
     occurred_at: datetime
     timezone: str
-    mood: int
-    energy: int | None = None
-    pain: int | None = None
-    sleep_hours: float | None = None
+    measures: dict[str, Number | None] = field(default_factory=dict)
     symptoms: dict[uuid.UUID, int] = field(default_factory=dict)
     tags: list[uuid.UUID] = field(default_factory=list)
     medications: list[tuple[uuid.UUID, str]] = field(default_factory=list)
@@ -51,26 +44,6 @@ class CheckinInput:
     share_peers: bool = False
     share_clinicians: bool = False
     hide_note_from_peers: bool = False
-
-
-def _scale_value(raw: Any, scale: scales.Scale, errors: dict, key: str, required: bool) -> int | None:
-    if raw is None or raw == "":
-        if required:
-            errors[key] = f"Choose how your {scale.name} is."
-        return None
-    if isinstance(raw, bool):
-        raw = "x"
-    try:
-        value = int(raw)
-        if isinstance(raw, float) and raw != value:
-            raise ValueError
-    except (TypeError, ValueError):
-        errors[key] = scale_message(scale)
-        return None
-    if not scale.low <= value <= scale.high:
-        errors[key] = scale_message(scale)
-        return None
-    return value
 
 
 def _uuid(raw: Any) -> uuid.UUID | None:
@@ -123,23 +96,7 @@ def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetim
         tz_name = "UTC"
 
     occurred_at = _occurred_at(raw.get("occurred_at"), errors, now)
-    mood = _scale_value(raw.get("mood"), scales.MOOD, errors, "mood", required=True)
-    energy = _scale_value(raw.get("energy"), scales.ENERGY, errors, "energy", required=False)
-    pain = _scale_value(raw.get("pain"), scales.PAIN, errors, "pain", required=False)
-
-    sleep = raw.get("sleep_hours")
-    sleep_hours = None
-    if sleep not in (None, ""):
-        try:
-            if isinstance(sleep, bool):
-                raise ValueError
-            sleep_hours = float(sleep)
-            if not math.isfinite(sleep_hours) or not 0 <= sleep_hours <= scales.SLEEP_MAX:
-                raise ValueError
-            sleep_hours = round(sleep_hours * 4) / 4  # quarter hours are precise enough
-        except (TypeError, ValueError):
-            errors["sleep_hours"] = SLEEP_MESSAGE
-            sleep_hours = None
+    measures = {m.key: m.parse(raw.get(m.key), errors) for m in MEASURES}
 
     symptoms: dict[uuid.UUID, int] = {}
     raw_symptoms = raw.get("symptoms") or []
@@ -151,8 +108,7 @@ def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetim
             if symptom_id is None:
                 errors[f"symptoms[{i}].id"] = "Unknown symptom."
                 continue
-            severity = _scale_value(item.get("severity"), scales.SEVERITY, errors,
-                                    f"symptoms[{i}].severity", required=True)
+            severity = SEVERITY.parse(item.get("severity"), errors, f"symptoms[{i}].severity")
             if severity is not None:
                 symptoms[symptom_id] = severity
 
@@ -199,9 +155,9 @@ def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetim
 
     if errors:
         raise ValidationError(errors)
-    return CheckinInput(occurred_at=occurred_at, timezone=tz_name, mood=mood, energy=energy, pain=pain,
-                        sleep_hours=sleep_hours, symptoms=symptoms, tags=tags, medications=medications,
-                        note=note.replace("\r\n", "\n"), share_peers=audience.get("peers", False),
+    return CheckinInput(occurred_at=occurred_at, timezone=tz_name, measures=measures, symptoms=symptoms,
+                        tags=tags, medications=medications, note=note.replace("\r\n", "\n"),
+                        share_peers=audience.get("peers", False),
                         share_clinicians=audience.get("clinicians", False),
                         hide_note_from_peers=audience.get("hide_note_from_peers", False))
 
@@ -220,10 +176,7 @@ def raw_from_form(form: Mapping[str, Any], *, default_timezone: str, now: dateti
     tz_name = form.get("timezone") or default_timezone
     raw: dict[str, Any] = {
         "timezone": tz_name,
-        "mood": form.get("mood"),
-        "energy": form.get("energy"),
-        "pain": form.get("pain"),
-        "sleep_hours": form.get("sleep_hours"),
+        **{m.key: form.get(m.key) for m in MEASURES},
         "note": form.get("note", ""),
         "tags": form.getlist("tag") if hasattr(form, "getlist") else form.get("tag", []),
         "symptoms": [

@@ -7,8 +7,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from journal import crisis, scales, signals, timekeeping
+from journal.checkins import MEASURES
 from journal.domain import ValidationError
-from journal.entries import bp, carry_over, rows, services, tracking
+from journal.entries import bp, cards, carry_over, services, tracking
 from journal.entries.forms import AddItemForm, RenameItemForm
 from journal.entries.models import Checkin
 from journal.entries.validation import audience_from_form, parse_checkin, raw_from_form
@@ -25,8 +26,7 @@ def _form_values(raw: dict, tz_name: str) -> dict:
     occurred = raw.get("occurred_at")
     local = timekeeping.local_datetime(datetime.fromisoformat(occurred) if occurred else utcnow(), tz_name)
     return {
-        "mood": raw.get("mood"), "energy": raw.get("energy"), "pain": raw.get("pain"),
-        "sleep_hours": raw.get("sleep_hours"), "note": raw.get("note") or "",
+        **{m.key: raw.get(m.key) for m in MEASURES}, "note": raw.get("note") or "",
         "symptoms": {str(s["id"]): s["severity"] for s in raw.get("symptoms") or []},
         "tags": {str(t) for t in raw.get("tags") or []},
         "meds": {str(m["id"]): m.get("dose") or "" for m in raw.get("medications") or []},
@@ -38,8 +38,7 @@ def _form_values(raw: dict, tz_name: str) -> dict:
 def _values_from_post(tz_name: str) -> dict:
     form = request.form
     return {
-        "mood": form.get("mood", type=int), "energy": form.get("energy", type=int),
-        "pain": form.get("pain", type=int), "sleep_hours": form.get("sleep_hours", ""),
+        **{m.key: m.parse(form.get(m.key), {}) if m.scale else form.get(m.key, "") for m in MEASURES},
         "note": form.get("note", ""),
         "symptoms": {k.removeprefix("sev-"): int(v) for k, v in form.items()
                      if k.startswith("sev-") and v.isdigit()},
@@ -136,7 +135,7 @@ def timeline():
         return redirect(url_for("entries.timeline"))
     filter_args = {k: v for k, v in request.args.items() if k in ("tag", "symptom", "from", "to") and v}
     return render_template("entries/timeline.html", page=page, catalog=catalog, filters=filters,
-                           filter_args=filter_args, rows=rows.timeline_rows)
+                           filter_args=filter_args, cards=cards.timeline_cards)
 
 
 def _own_view(entry_id):

@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from journal import crisis
+from journal.checkins import ANSWER_KEYS
 from journal.entries import checkin_json
 from journal.errors import api_error
 from journal.extensions import db
@@ -37,8 +38,7 @@ def member_json(card: profiles.PeerCard) -> dict:
 def entry_json(item: sharing.PeerEntry) -> dict:
     base = checkin_json(item.entry)
     body = {key: base[key] for key in ("id", "occurred_at", "timezone", "local_date", "local_time", "readable",
-                                       "mood", "mood_label", "energy", "energy_label", "pain", "pain_label",
-                                       "sleep_hours", "symptoms", "tags", "medications")}
+                                       *ANSWER_KEYS, "symptoms", "tags", "medications")}
     body.update({
         "author": member_json(item.author), "relation": item.relation,
         "note": None if item.note_hidden or not item.entry.readable else item.entry.note,

@@ -1,6 +1,7 @@
 """OpenAPI 3.1 description of the peers API (paths and schemas), merged by journal/openapi.py."""
 from journal import scales
 from journal.apidoc import errors, json_response, nullable, ref
+from journal.checkins import ANSWER_KEYS, MEASURES
 from journal.entries import API_SCHEMAS as ENTRY_SCHEMAS
 from journal.peers import comments, moderation, profiles
 from journal.peers.conditions import (
@@ -78,12 +79,11 @@ SCHEMAS = {
         "description": "A check-in as the viewer may see it. When its author kept the note private, `note` is "
                        "null, `note_hidden` true, and tags and medications are empty (scores and symptoms only).",
         "required": ["id", "author", "relation", "occurred_at", "timezone", "local_date", "local_time", "readable",
-                     "mood", "energy", "pain", "sleep_hours", "symptoms", "tags", "medications", "note",
+                     *(m.key for m in MEASURES), "symptoms", "tags", "medications", "note",
                      "note_hidden", "reactions", "comment_count"],
         "properties": {
             **{key: CHECKIN[key] for key in ("id", "occurred_at", "timezone", "local_date", "local_time",
-                                             "readable", "mood", "mood_label", "energy", "energy_label", "pain",
-                                             "pain_label", "sleep_hours", "symptoms", "tags", "medications")},
+                                             "readable", *ANSWER_KEYS, "symptoms", "tags", "medications")},
             "author": ref("PeerMember"),
             "relation": {"enum": ["owner", "peer"]},
             "note": nullable({"type": "string", "maxLength": scales.NOTE_MAX}),

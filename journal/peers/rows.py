@@ -1,9 +1,9 @@
 """The Peers feed's entries, written in Python rather than as template code, like the timeline's rows.
 
 Twenty entries a page, each with its author, the check-in and four reaction buttons (each a small form),
-were most of the feed page's cost as template code (bench/mixed.py). Each entry is the timeline's compact
-row (entries/rows.py) under its author's line. What members typed (display names, and the check-in's
-names, doses and note, escaped by entries/rows.py) is escaped with markupsafe, exactly as autoescaping would;
+were most of the feed page's cost as template code (bench/mixed.py). Each entry is the one entry card
+(entries/cards.py) under its author's line. What members typed (display names, and the check-in's
+names, doses and note, escaped by entries/cards.py) is escaped with markupsafe, exactly as autoescaping would;
 the rest is ids, counts and fixed words. tests/peers/test_sharing.py checks typed markup comes out escaped.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from journal.entries import entry_row
+from journal.entries import entry_card
 from journal.peers.sharing import PeerEntry
 
 _UNDO = '<input type="hidden" name="undo" value="1">'
@@ -33,7 +33,8 @@ def _item(item: PeerEntry, entry_url: str, member_url: str, token: str) -> str:
     hidden = '<span class="hint">· note kept private</span>' if item.note_hidden else ""
     html = [f'\n<div class="peer-entry" id="entry-{entry.ref}"><p class="peer-entry-head">'
             f'<span class="member-line">{avatar} {who}</span> <time datetime="{entry.occurred_at.isoformat()}">'
-            f"{entry.local.strftime('%a %-d %b')}</time>{hidden}</p>", entry_row(entry, entry_url)]
+            f"{entry.local.strftime('%a %-d %b')}</time>{hidden}</p>",
+            entry_card(entry, f"{entry_url}{entry.ref}", excerpt=True, hide_note=item.note_hidden)]
     if item.relation == "peer":
         html.append('<div class="reactions" role="group" aria-label="Send support">')
         action = f"{entry_url}{entry.ref}/react"

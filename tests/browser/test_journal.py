@@ -49,7 +49,7 @@ def test_register_check_in_edit_and_delete_on_a_small_phone(browser, live_server
     page.click("nav.bottom-nav >> text=Timeline")
     page.wait_for_url("**/timeline")
     entry = page.locator("article.entry").first
-    assert "Low" in entry.inner_text() and "#Poor sleep" in entry.inner_text()
+    assert "Low" in entry.inner_text() and "Poor sleep" in entry.inner_text()
     assert fits_the_screen(page)
 
     entry.locator("a.more").click()

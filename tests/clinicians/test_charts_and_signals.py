@@ -23,7 +23,7 @@ def _item(name: str) -> uuid.UUID:
 def view(day: date, hour: int = 9, minute: int = 0, mood=3, pain=None, symptoms=(), meds=(), tags=()) -> CheckinView:
     at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
     return CheckinView(id=uuid.uuid4(), occurred_at=at, timezone="UTC", local=at, local_date=day, created_at=at,
-                       updated_at=at, mood=mood, pain=pain,
+                       updated_at=at, measures={"mood": mood, "pain": pain},
                        symptoms=[SymptomReading(FATIGUE, "Fatigue", s) for s in symptoms],
                        medications=[(_item(name), name, dose) for name, dose in meds],
                        tags=[(_item(name), name) for name in tags])

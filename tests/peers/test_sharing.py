@@ -184,7 +184,7 @@ def test_the_feed_runs_the_same_queries_for_one_author_or_many(app, peers, membe
         shares(other, name)
     page = peer.get("/peers/").get_data(as_text=True)
     assert all(f"{name} symptom" in page for name in ("First", "Second", "Third"))
-    assert all(f"#{name} tag" in page for name in ("First", "Second", "Third"))
+    assert all(f"<li>{name} tag</li>" in page for name in ("First", "Second", "Third"))
     three_authors = statements_of(app, peer, "/peers/")
     assert len(three_authors) == len(one_author), "\n".join(three_authors)
 
@@ -223,4 +223,4 @@ def test_the_feed_escapes_what_members_typed(members):
     page = peer.get("/peers/").get_data(as_text=True)
     assert "<script>alert" not in page and "<i>tagged" not in page and 'Robin & "Co"' not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
-    assert "Robin &amp; &#34;Co&#34;" in page and "#&lt;i&gt;tagged&lt;/i&gt;" in page
+    assert "Robin &amp; &#34;Co&#34;" in page and "<li>&lt;i&gt;tagged&lt;/i&gt;</li>" in page

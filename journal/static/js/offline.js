@@ -390,12 +390,18 @@
     } catch (e) { return d.toLocaleString(); }
   }
 
+  // [key, name, suffix] of each measure a check-in records (journal/checkins.py MEASURES, in base.html).
+  function measures() {
+    var meta = document.querySelector('meta[name="pj-measures"]');
+    try { return JSON.parse(meta ? meta.content : "[]"); } catch (e) { return []; }
+  }
+
   function describe(body) {
     var parts = [];
-    if (body.mood != null) parts.push("Mood " + body.mood + "/5");
-    if (body.energy != null) parts.push("energy " + body.energy + "/5");
-    if (body.pain != null) parts.push("pain " + body.pain + "/4");
-    if (body.sleep_hours != null && body.sleep_hours !== "") parts.push("slept " + body.sleep_hours + " h");
+    measures().forEach(function (m) {
+      var v = body[m[0]];
+      if (v != null && v !== "") parts.push(m[1] + " " + v + m[2]);
+    });
     return parts.join(", ") + (body.note ? ". Note: " + body.note : "");
   }
 
@@ -524,11 +530,14 @@
     var value = function (name) { var field = f.namedItem(name); return field ? field.value : ""; };
     var checked = function (name) { var field = f.namedItem(name); return !!(field && field.checked); };
     var body = {
-      mood: number(value("mood")), energy: number(value("energy")), pain: number(value("pain")),
-      sleep_hours: number(value("sleep_hours")), note: value("note"), symptoms: [], tags: [], medications: [],
+      note: value("note"), symptoms: [], tags: [], medications: [],
       audience: { peers: checked("share_peers"), clinicians: checked("share_clinicians"),
                   hide_note_from_peers: checked("hide_note_from_peers") },
     };
+    // Each measure the form lays out (data-measure: a row of choices or a number box), by its field's name.
+    Array.prototype.forEach.call(form.querySelectorAll("[data-measure]"), function (field) {
+      body[field.dataset.measure] = number(value(field.dataset.measure));
+    });
     if (value("timezone")) body.timezone = value("timezone");
     Array.prototype.forEach.call(form.querySelectorAll("input:checked"), function (input) {
       if (input.name.indexOf("sev-") === 0 && input.value !== "") {
@@ -559,8 +568,11 @@
     };
     var set = function (name, value) { inputs(name).forEach(function (input) { input.value = value == null ? "" : value; }); };
     var tick = function (name, on) { inputs(name).forEach(function (input) { input.checked = on(input.value); }); };
-    choose("mood", body.mood); choose("energy", body.energy); choose("pain", body.pain);
-    set("sleep_hours", body.sleep_hours); set("note", body.note || "");
+    Array.prototype.forEach.call(form.querySelectorAll("[data-measure]"), function (field) {
+      var key = field.dataset.measure;
+      if (field.tagName === "FIELDSET") choose(key, body[key]); else set(key, body[key]);
+    });
+    set("note", body.note || "");
     (body.symptoms || []).forEach(function (s) { choose("sev-" + s.id, s.severity); });
     var meds = {};
     (body.medications || []).forEach(function (m) { meds[m.id] = m.dose || ""; });
