@@ -85,68 +85,20 @@ def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetim
     """Validate a whole check-in. Raises ValidationError listing every problem at once."""
     if not isinstance(raw, Mapping):
         raise ValidationError({}, "Send a JSON object.")
-    errors: dict[str, str] = {}
-    unknown = sorted(set(raw) - CHECKIN_FIELDS)
-    for key in unknown:
-        errors[key] = "Unknown field."
+    errors: dict[str, str] = {key: "Unknown field." for key in sorted(set(raw) - CHECKIN_FIELDS)}
 
     tz_name = raw.get("timezone") or default_timezone
     if not isinstance(tz_name, str) or not timekeeping.is_zone(tz_name):
         errors["timezone"] = ZONE_MESSAGE
         tz_name = "UTC"
-
     occurred_at = _occurred_at(raw.get("occurred_at"), errors, now)
     measures = {m.key: m.parse(raw.get(m.key), errors) for m in MEASURES}
-
-    symptoms: dict[uuid.UUID, int] = {}
-    raw_symptoms = raw.get("symptoms") or []
-    if not isinstance(raw_symptoms, list) or len(raw_symptoms) > scales.SYMPTOMS_MAX:
-        errors["symptoms"] = f"A list of up to {scales.SYMPTOMS_MAX} symptoms with severities."
-    else:
-        for i, item in enumerate(raw_symptoms):
-            symptom_id = _uuid(item.get("id")) if isinstance(item, Mapping) else None
-            if symptom_id is None:
-                errors[f"symptoms[{i}].id"] = "Unknown symptom."
-                continue
-            severity = SEVERITY.parse(item.get("severity"), errors, f"symptoms[{i}].severity")
-            if severity is not None:
-                symptoms[symptom_id] = severity
-
-    tags: list[uuid.UUID] = []
-    raw_tags = raw.get("tags") or []
-    if not isinstance(raw_tags, list) or len(raw_tags) > scales.TAGS_MAX:
-        errors["tags"] = f"A list of up to {scales.TAGS_MAX} tag ids."
-    else:
-        for i, item in enumerate(raw_tags):
-            tag_id = _uuid(item)
-            if tag_id is None:
-                errors[f"tags[{i}]"] = "Unknown tag."
-            elif tag_id not in tags:
-                tags.append(tag_id)
-
-    medications: list[tuple[uuid.UUID, str]] = []
-    raw_meds = raw.get("medications") or []
-    if not isinstance(raw_meds, list) or len(raw_meds) > scales.MEDICATIONS_MAX:
-        errors["medications"] = f"A list of up to {scales.MEDICATIONS_MAX} medications."
-    else:
-        for i, item in enumerate(raw_meds):
-            med_id = _uuid(item.get("id")) if isinstance(item, Mapping) else None
-            if med_id is None:
-                errors[f"medications[{i}].id"] = "Unknown medication."
-                continue
-            dose = item.get("dose") or ""
-            if not isinstance(dose, str) or len(dose) > scales.DOSE_MAX:
-                errors[f"medications[{i}].dose"] = f"A dose of up to {scales.DOSE_MAX} characters."
-                continue
-            medications.append((med_id, dose.strip()))
-
-    note = raw.get("note") or ""
-    if not isinstance(note, str):
-        errors["note"] = "The note must be text."
-        note = ""
-    elif len(note) > scales.NOTE_MAX:
-        errors["note"] = f"Notes can be up to {scales.NOTE_MAX:,} characters (this one has {len(note):,})."
-
+    symptoms = _symptoms(_listed(raw, "symptoms", scales.SYMPTOMS_MAX, errors,
+                                 f"A list of up to {scales.SYMPTOMS_MAX} symptoms with severities."), errors)
+    tags = _tags(_listed(raw, "tags", scales.TAGS_MAX, errors, f"A list of up to {scales.TAGS_MAX} tag ids."), errors)
+    medications = _medications(_listed(raw, "medications", scales.MEDICATIONS_MAX, errors,
+                                       f"A list of up to {scales.MEDICATIONS_MAX} medications."), errors)
+    note = _note(raw.get("note") or "", errors)
     audience = raw.get("audience") or {}
     if not isinstance(audience, Mapping) or set(audience) - set(AUDIENCE_FIELDS) or \
             not all(isinstance(v, bool) for v in audience.values()):
@@ -156,10 +108,67 @@ def parse_checkin(raw: Mapping[str, Any], *, default_timezone: str, now: datetim
     if errors:
         raise ValidationError(errors)
     return CheckinInput(occurred_at=occurred_at, timezone=tz_name, measures=measures, symptoms=symptoms,
-                        tags=tags, medications=medications, note=note.replace("\r\n", "\n"),
+                        tags=tags, medications=medications, note=note,
                         share_peers=audience.get("peers", False),
                         share_clinicians=audience.get("clinicians", False),
                         hide_note_from_peers=audience.get("hide_note_from_peers", False))
+
+
+def _listed(raw: Mapping[str, Any], key: str, most: int, errors: dict[str, str], message: str) -> list:
+    """The field's list (empty when left out), or an empty list and `message` when it is not one or too long."""
+    value = raw.get(key) or []
+    if not isinstance(value, list) or len(value) > most:
+        errors[key] = message
+        return []
+    return value
+
+
+def _symptoms(items: list, errors: dict[str, str]) -> dict[uuid.UUID, int]:
+    symptoms: dict[uuid.UUID, int] = {}
+    for i, item in enumerate(items):
+        symptom_id = _uuid(item.get("id")) if isinstance(item, Mapping) else None
+        if symptom_id is None:
+            errors[f"symptoms[{i}].id"] = "Unknown symptom."
+            continue
+        severity = SEVERITY.parse(item.get("severity"), errors, f"symptoms[{i}].severity")
+        if severity is not None:
+            symptoms[symptom_id] = severity
+    return symptoms
+
+
+def _tags(items: list, errors: dict[str, str]) -> list[uuid.UUID]:
+    tags: list[uuid.UUID] = []
+    for i, item in enumerate(items):
+        tag_id = _uuid(item)
+        if tag_id is None:
+            errors[f"tags[{i}]"] = "Unknown tag."
+        elif tag_id not in tags:
+            tags.append(tag_id)
+    return tags
+
+
+def _medications(items: list, errors: dict[str, str]) -> list[tuple[uuid.UUID, str]]:
+    medications: list[tuple[uuid.UUID, str]] = []
+    for i, item in enumerate(items):
+        med_id = _uuid(item.get("id")) if isinstance(item, Mapping) else None
+        if med_id is None:
+            errors[f"medications[{i}].id"] = "Unknown medication."
+            continue
+        dose = item.get("dose") or ""
+        if not isinstance(dose, str) or len(dose) > scales.DOSE_MAX:
+            errors[f"medications[{i}].dose"] = f"A dose of up to {scales.DOSE_MAX} characters."
+            continue
+        medications.append((med_id, dose.strip()))
+    return medications
+
+
+def _note(note: Any, errors: dict[str, str]) -> str:
+    if not isinstance(note, str):
+        errors["note"] = "The note must be text."
+        return ""
+    if len(note) > scales.NOTE_MAX:
+        errors["note"] = f"Notes can be up to {scales.NOTE_MAX:,} characters (this one has {len(note):,})."
+    return note.replace("\r\n", "\n")
 
 
 def audience_from_form(form: Mapping[str, Any]) -> dict[str, bool]:
