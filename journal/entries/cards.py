@@ -11,11 +11,21 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from journal.checkins import CheckinView
+from journal import scales
+from journal.checkins import MEASURES, CheckinView
 from journal.entries.services import UNREADABLE
 
 EXCERPT = 280  # characters of a note a list shows (cut at a word); the entry's own page shows it all
 _NOT_DECRYPTED = f'<p class="error">{escape(UNREADABLE)}</p>'
+# What a member typed, escaped in one pass with exactly the entities markupsafe (and so autoescaping) uses.
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+# The fixed words, made once: each scale value's headline (mood, with its face) or its line in the list.
+_HEADLINES = {(m.key, v): f' <span class="{m.key} {m.key}-{v}"><b aria-hidden="true">{face}</b> {label}</span>'
+              for m in MEASURES if m.faces for v, label, face in m.scale.options()}
+_DETAILS = {(m.key, v): f"<div><dt>{m.name}</dt><dd>{label}</dd></div>"
+            for m in MEASURES if m.scale and not m.faces for v, label, _ in m.scale.options()}
+_SEVERITY = {v: label.lower() for v, label in scales.SEVERITY.labels.items()}
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def note_excerpt(note: str) -> str:
@@ -41,34 +51,40 @@ def timeline_cards(entries: Iterable[CheckinView], show_url: str) -> Markup:
 
 def _card(entry: CheckinView, link: str, excerpt: bool, hide_note: bool) -> str:
     local = entry.local
-    html = [f'\n<article class="entry"><header><time datetime="{entry.occurred_at.isoformat()}">'
-            f"{local.hour:02d}:{local.minute:02d}</time>"]
-    recorded = entry.recorded() if entry.readable else []
-    for measure, value in recorded:
-        if measure.faces:  # the headline measure (mood) leads the card with its face
-            html.append(f' <span class="{measure.key} {measure.key}-{value}"><b aria-hidden="true">'
-                        f"{measure.scale.face(value)}</b> {measure.label(value)}</span>")
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    html = [f'\n<article class="entry"><header><time datetime="{entry.occurred_at.isoformat()}">{clock}</time>']
+    details = []
+    if entry.readable:
+        measures = entry.measures
+        for m in MEASURES:
+            value = measures.get(m.key)
+            if value is None:
+                continue
+            if m.faces:  # the headline measure (mood) leads the card with its face
+                html.append(_HEADLINES[m.key, value])
+            else:
+                details.append(_DETAILS.get((m.key, value)) or f"<div><dt>{m.name}</dt><dd>{m.text(value)}</dd></div>")
     if link:
         html.append(f' <a class="more" href="{link}">Open<span class="visually-hidden"> check-in from '
-                    f"{local.strftime('%d %b %H:%M')}</span></a>")
+                    f"{local.day:02d} {_MONTHS[local.month]} {clock}</span></a>")
     html.append("</header>")
     if not entry.readable:
         html.append(_NOT_DECRYPTED)
     else:
-        details = [f"<div><dt>{measure.name}</dt><dd>{measure.text(value)}</dd></div>"
-                   for measure, value in recorded if not measure.faces]
         if details:
             html.append(f'<dl class="measures">{"".join(details)}</dl>')
         if entry.symptoms:
-            chips = "".join(f'<li class="sev sev-{s.severity}">{escape(s.name)}: {s.label.lower()}</li>'
-                            for s in entry.symptoms)
+            chips = "".join(f'<li class="sev sev-{s.severity}">{s.name.translate(_ENTITIES)}: '
+                            f"{_SEVERITY[s.severity]}</li>" for s in entry.symptoms)
             html.append(f'<ul class="chips static">{chips}</ul>')
         if entry.tags:
-            html.append(f'<ul class="chips static tags">{"".join(f"<li>{escape(n)}</li>" for _, n in entry.tags)}</ul>')
+            chips = "".join(f"<li>{name.translate(_ENTITIES)}</li>" for _, name in entry.tags)
+            html.append(f'<ul class="chips static tags">{chips}</ul>')
         if entry.medications:
             meds = ", ".join(f"{name} {dose}".rstrip() for _, name, dose in entry.medications)
-            html.append(f'<p class="meds">💊 {escape(meds)}</p>')
+            html.append(f'<p class="meds">💊 {meds.translate(_ENTITIES)}</p>')
         if entry.note and not hide_note:
-            html.append(f'<p class="note">{escape(note_excerpt(entry.note) if excerpt else entry.note)}</p>')
+            note = note_excerpt(entry.note) if excerpt else entry.note
+            html.append(f'<p class="note">{note.translate(_ENTITIES)}</p>')
     html.append("</article>")
     return "".join(html)
