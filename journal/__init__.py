@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from journal import caches, crypto, database, fragments, mail, security, urls
+    from journal import caches, crypto, database, fragments, mail, security, timekeeping, urls
     from journal.extensions import csrf, db, limiter, login_manager, migrate
 
     database.configure(app)
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     crypto.init_app(app)
     security.init_app(app)
     urls.init_app(app)
+    timekeeping.init_app(app)
     fragments.init_app(app)
     mail.init_app(app)
 
