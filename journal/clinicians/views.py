@@ -29,10 +29,10 @@ clinician_required = roles_only("clinician")
 
 
 def _looking_at(grant_id) -> Patient:
-    """The patient a page is about to show (and log): the live grant, or 404. The views that call it are
-    declared @database.writes: the look is written in their transaction, committed before the answer
-    leaves."""
-    return patients.patient_or_404(current_user, grant_id)
+    """The patient a page is about to show (and log): the live grant, or 410 when the patient ended it, or
+    404. The views that call it are declared @database.writes: the look is written in their transaction,
+    committed before the answer leaves."""
+    return patients.patient_or_gone(current_user, grant_id)
 
 
 def _recorded(patient: Patient, action: str, views) -> None:
@@ -167,7 +167,7 @@ def entries(grant_id):
 @database.writes
 @clinician_required
 def entry(grant_id, entry_id):
-    patient = patients.patient_or_404(current_user, grant_id)
+    patient = patients.patient_or_gone(current_user, grant_id)
     checkin, _ = viewable_or_404(Checkin, entry_id)
     if not patient.grant.covers(checkin):  # visible under another grant is not visible under this one
         abort(404)

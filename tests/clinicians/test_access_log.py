@@ -59,8 +59,8 @@ def test_refused_requests_and_the_patient_list_record_nothing(app, members):
     doc = make_clinician(members)
     make_checkin(member, mood=2, audience={"clinicians": True})
     grant_id = connect(member, doc)
-    assert member.post(f"/sharing/clinicians/{grant_id}/revoke").status_code == 302
-    assert doc.get(f"/clinician/patients/{grant_id}").status_code == 404
+    assert member.post(f"/sharing/clinicians/{grant_id}/revoke", {"confirm": "1"}).status_code == 302
+    assert doc.get(f"/clinician/patients/{grant_id}").status_code == 410
     assert doc.get("/clinician/").status_code == 200
     assert member.api("GET", "/api/v1/sharing/access-log").get_json()["items"] == []
     assert "Nobody has looked at your journal." in member.get("/sharing/clinicians/access-log").get_data(as_text=True)
