@@ -197,7 +197,8 @@ def test_login_limits_hold_across_web_workers(stack):
     # One account guessed from 15 addresses at once (10 per minute allowed per account).
     target = f"target-{run}@example.org"
     registered = Phone(stack.port, stack.address(), "Target").form("/register", {
-        "email": target, "password": "a calm river at dawn", "display_name": "Target", "role": "member", "privacy": "y"})
+        "email": target, "password": "a calm river at dawn", "display_name": "Target", "role": "member",
+        "privacy": "y"})
     assert registered.status == 302
     spread = [Phone(stack.port, stack.address(), f"Botnet {n}") for n in range(15)]
     statuses = each(spread, lambda phone, n: attempt(phone, target))
