@@ -16,19 +16,3 @@ def init_app(app: Flask) -> None:
     signals.entry_access_requested.connect(sharing.on_entry_access_requested, app)
     signals.session_requested.connect(moderation.on_session_requested, app)
     signals.entry_page_opened.connect(entry_views.own_entry_panel, app)
-    app.context_processor(_unread_for_nav)
-
-
-def _unread_for_nav() -> dict:
-    """`peers_unread()` for the layout: the signed-in member's unseen notifications (replies, requests),
-    counted only when the layout calls it, outside the cached navigation fragment (journal/fragments.py)."""
-    def peers_unread() -> int:
-        from flask_login import current_user
-
-        from journal.peers import notifications
-
-        if not getattr(current_user, "is_authenticated", False) or current_user.role != "member":
-            return 0
-        return notifications.unread_count(current_user.id)
-
-    return {"peers_unread": peers_unread}
