@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from journal import caches, checkins, crypto, database, fragments, mail, security, urls
+    from journal import caches, checkins, crypto, database, fragments, mail, security, timekeeping, urls
     from journal.extensions import csrf, db, limiter, login_manager, migrate
 
     database.configure(app)
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     crypto.init_app(app)
     security.init_app(app)
     urls.init_app(app)
+    timekeeping.init_app(app)
     fragments.init_app(app)
     mail.init_app(app)
     # The check-in form, its offline twin and the entry card lay out what the declaration says is measured.

@@ -47,8 +47,13 @@ def matches(text: str | None, phrases) -> bool:
     return bool(text and pattern and pattern.search(_normalise(text)))
 
 
+def phrases() -> tuple[str, ...]:
+    """The configured phrase list (also shipped with the offline check-in page, for offline.js)."""
+    return tuple(current_app.config.get("CRISIS_PHRASES") or DEFAULT_PHRASES)
+
+
 def needs_support(text: str | None) -> bool:
-    return matches(text, current_app.config.get("CRISIS_PHRASES") or DEFAULT_PHRASES)
+    return matches(text, phrases())
 
 
 def offer_support(text: str | None) -> bool:

@@ -15,6 +15,7 @@ MESSAGES = {
     403: ("forbidden", "You do not have access to this."),
     404: ("not_found", "There is nothing here."),
     405: ("method_not_allowed", "That method is not allowed here."),
+    410: ("gone", "This is no longer available."),
     409: ("conflict", "That conflicts with the current state; try again."),
     413: ("too_large", "That request is too large."),
     415: ("unsupported_media_type", "Send JSON with Content-Type: application/json."),
@@ -57,7 +58,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        response, status = api_error(status) if _wants_json() else _page(status)
+        # A 410's description is the view's own words (abort(410, description=...)); others may carry
+        # Werkzeug's or a parser's (a JSON decoding error), which are never shown.
+        message = error.description if status == 410 and error.description != type(error).description else None
+        response, status = api_error(status, message=message) if _wants_json() else _page(status, message)
         if not isinstance(response, Response):
             response = make_response(response)
         # What the exception says about the answer (Allow on 405, WWW-Authenticate, Retry-After) stays.

@@ -73,3 +73,20 @@ def day_bounds(day: date, tz_name: str) -> tuple[datetime, datetime]:
     start = local_to_utc(day, time(0, 0), tz_name)
     end = local_to_utc(day + timedelta(days=1), time(0, 0), tz_name)
     return start, end
+
+
+def wall_clock(instant: datetime, tz_name: str | None, fmt: str = "%-d %b %H:%M") -> str:
+    """An instant as the person reading it sees it on their own clock (their saved zone; UTC when they
+    have none), e.g. "3 Mar 14:05": a template filter, `row.created_at|wall_clock(current_user.timezone)`.
+    Naive instants are UTC, as the database keeps them."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    try:
+        tz = zone(tz_name or "UTC")
+    except ValueError:
+        tz = UTC
+    return instant.astimezone(tz).strftime(fmt)
+
+
+def init_app(app) -> None:
+    app.add_template_filter(wall_clock)

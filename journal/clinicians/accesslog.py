@@ -27,8 +27,10 @@ def _entries(count: int) -> str:
 
 
 def describe(row: AccessLogEntry, tz_name: str) -> str:
-    """E.g. “Dr Rivera viewed 12 entries from 3–9 March 2026, on 12 March 2026”."""
-    when = fmt_day(timekeeping.local_day(row.created_at, tz_name))
+    """E.g. “Dr Rivera viewed 12 entries from 3–9 March 2026, on 12 March 2026 at 14:05” (the owner's
+    clock: two looks on one day must not read alike)."""
+    local = timekeeping.local_datetime(row.created_at, tz_name)
+    when = f"{fmt_day(local.date())} at {local:%H:%M}"
     span = fmt_range(row.first_day, row.last_day)
     what = f"{_entries(row.entry_count)} from {span}" if span else _entries(row.entry_count)
     verb = VERBS.get(row.action, row.description)

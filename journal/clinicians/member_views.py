@@ -13,7 +13,7 @@ from journal.clinicians import accesslog, patients, services, sharing_bp
 from journal.clinicians.models import ClinicianGrant
 from journal.domain import ValidationError
 from journal.extensions import utcnow
-from journal.forms import ActionForm
+from journal.forms import ActionForm, ask_first, confirmed
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
 keeper_required = roles_only(JOURNAL_KEEPERS)  # they share their journal; clinician accounts keep none
@@ -101,6 +101,15 @@ def revoke(grant_id):
     if not ActionForm().validate_on_submit():
         abort(400)
     was_pending = grant.redeemed_at is None
+    if not confirmed():
+        back = url_for("sharing_clinicians.index")
+        if was_pending:
+            return ask_first(title="Cancel this invitation?", button="Cancel invitation", keep="Keep it", back=back,
+                             question="The code will stop working; you can create a new invitation later.")
+        name = grant.clinician.display_name if grant.clinician is not None else "this clinician"
+        return ask_first(title="Revoke access?", button="Revoke access", keep="Keep sharing", back=back,
+                         question=f"{name} will not be able to open anything of yours from now on. "
+                                  "Their notes stay with you. To share again you would send a new invitation.")
     services.revoke(grant)
     flash("Invitation cancelled: the code no longer works." if was_pending
           else "Access revoked. From now on they cannot open anything of yours.", "success")

@@ -58,6 +58,23 @@ def patient_or_404(clinician: User, raw_id) -> Patient:
     return patient_of(grant)
 
 
+ACCESS_REVOKED = "Access ended by the patient: they revoked it, so nothing of theirs can be opened any more."
+ACCESS_ENDED = "Access ended on the date the patient chose: nothing of theirs can be opened any more."
+
+
+def patient_or_gone(clinician: User, raw_id) -> Patient:
+    """As patient_or_404, for the clinician's pages: a grant this clinician held that the patient revoked,
+    or whose end date passed, is a 410 that says so (not "we couldn't find that"); the rest is a 404."""
+    grant_id = parse_id(raw_id)
+    grant = services.active_grant(clinician.id, grant_id)
+    if grant is not None:
+        return patient_of(grant)
+    held = db.session.get(ClinicianGrant, grant_id) if grant_id is not None else None
+    if held is not None and held.clinician_id == clinician.id and held.redeemed_at is not None:
+        abort(410, description=ACCESS_REVOKED if held.revoked_at is not None else ACCESS_ENDED)
+    abort(404)
+
+
 # --- Check-ins in scope ----------------------------------------------------------------------------
 
 

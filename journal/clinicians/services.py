@@ -366,9 +366,10 @@ class GrantSummary:
     last_day: date | None
 
 
-def scope_text(grant: ClinicianGrant) -> str:
+def scope_text(grant: ClinicianGrant, *, to_clinician: bool = False) -> str:
+    """What a grant covers, in words for the member, or (`to_clinician`) for the clinician reading it."""
     if grant.scope == SCOPE_SHARED:
-        return "Check-ins you mark for “My clinicians”"
+        return "Check-ins your patient shared with you" if to_clinician else "Check-ins you mark for “My clinicians”"
     if grant.range_end is None:
         return f"All check-ins from {fmt_day(grant.range_start)} on"
     return f"All check-ins from {fmt_day(grant.range_start)} to {fmt_day(grant.range_end)}"

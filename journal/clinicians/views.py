@@ -20,6 +20,7 @@ from journal.clinicians.patients import Patient
 from journal.domain import ValidationError
 from journal.entries import Checkin
 from journal.extensions import limiter, utcnow
+from journal.forms import REVERSED_DATES
 from journal.security import roles_only, safe_next_url, viewable_or_404
 
 SUMMARY_MAX_DAYS = 5 * 366  # "since last visit" reaches back at most about five years
@@ -29,10 +30,10 @@ clinician_required = roles_only("clinician")
 
 
 def _looking_at(grant_id) -> Patient:
-    """The patient a page is about to show (and log): the live grant, or 404. The views that call it are
-    declared @database.writes: the look is written in their transaction, committed before the answer
-    leaves."""
-    return patients.patient_or_404(current_user, grant_id)
+    """The patient a page is about to show (and log): the live grant, or 410 when the patient ended it, or
+    404. The views that call it are declared @database.writes: the look is written in their transaction,
+    committed before the answer leaves."""
+    return patients.patient_or_gone(current_user, grant_id)
 
 
 def _recorded(patient: Patient, action: str, views) -> None:
@@ -131,7 +132,7 @@ def patient(grant_id):
     return render_template("clinicians/patient.html", patient=patient, days=days, periods=exports.PERIODS,
                            period=period, views=views, charts=charts, tracks=tracks, strip=strip,
                            signals=patients.signals_for(patient, loaded, patients.latest_in_scope(patient.grant)),
-                           scope_text=services.scope_text(patient.grant))
+                           scope_text=services.scope_text(patient.grant, to_clinician=True))
 
 
 def _uuid_arg(name: str, allowed) -> uuid.UUID | None:
@@ -151,6 +152,11 @@ def entries(grant_id):
     symptoms, tags, catalog = patients.filter_options(patient)
     filters = {"symptom": _uuid_arg("symptom", symptoms), "tag": _uuid_arg("tag", tags),
                "from": exports.date_arg("from"), "to": exports.date_arg("to")}
+    filter_args = {k: v for k, v in request.args.items() if k in ("symptom", "tag", "from", "to") and v}
+    if filters["from"] and filters["to"] and filters["from"] > filters["to"]:
+        return render_template("clinicians/entries.html", patient=patient, views=[], next_cursor=None,
+                               symptoms=symptoms, tags=tags, filters=filters, filter_args=filter_args,
+                               date_error=REVERSED_DATES), 422
     try:
         views, next_cursor = patients.entries_page(
             patient, date_from=filters["from"], date_to=filters["to"], symptom_id=filters["symptom"],
@@ -158,7 +164,6 @@ def entries(grant_id):
     except ValueError:
         return redirect(url_for("clinicians.entries", grant_id=grant_id))
     _recorded(patient, "entries", views)
-    filter_args = {k: v for k, v in request.args.items() if k in ("symptom", "tag", "from", "to") and v}
     return render_template("clinicians/entries.html", patient=patient, views=views, next_cursor=next_cursor,
                            symptoms=symptoms, tags=tags, filters=filters, filter_args=filter_args)
 
@@ -167,7 +172,7 @@ def entries(grant_id):
 @database.writes
 @clinician_required
 def entry(grant_id, entry_id):
-    patient = patients.patient_or_404(current_user, grant_id)
+    patient = patients.patient_or_gone(current_user, grant_id)
     checkin, _ = viewable_or_404(Checkin, entry_id)
     if not patient.grant.covers(checkin):  # visible under another grant is not visible under this one
         abort(404)
@@ -259,7 +264,7 @@ def report(grant_id):
                       for d in exports.PERIODS))
     return reports.render_report(
         views=views, period=period, name=patient.name, heading=patient.name,
-        subtitle=services.scope_text(patient.grant), links=links, now=utcnow(),
+        subtitle=services.scope_text(patient.grant, to_clinician=True), links=links, now=utcnow(),
         download=request.args.get("download") == "1",
         download_name=reports.filename(patient.name, f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.html",
                                        "journal"))

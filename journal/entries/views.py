@@ -14,7 +14,7 @@ from journal.entries.forms import AddItemForm, RenameItemForm
 from journal.entries.models import Checkin
 from journal.entries.validation import audience_from_form, parse_checkin, raw_from_form
 from journal.extensions import utcnow
-from journal.forms import ActionForm
+from journal.forms import REVERSED_DATES, ActionForm
 from journal.keys import key_for
 from journal.security import JOURNAL_KEEPERS, own_or_404, roles_only
 
@@ -128,12 +128,16 @@ def quick():
 def timeline():
     catalog = tracking.load_catalog(current_user)
     filters, _ = services.TimelineFilters.from_query(request.args)  # a mistyped filter is just left off
+    filter_args = {k: v for k, v in request.args.items() if k in ("tag", "symptom", "from", "to") and v}
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        return render_template("entries/timeline.html", page=services.TimelinePage([], None), catalog=catalog,
+                               filters=filters, filter_args=filter_args, cards=cards.timeline_cards,
+                               date_error=REVERSED_DATES), 422
     try:
         page = services.list_checkins(current_user, filters=filters, cursor=request.args.get("before"),
                                       catalog=catalog)
     except ValueError:
         return redirect(url_for("entries.timeline"))
-    filter_args = {k: v for k, v in request.args.items() if k in ("tag", "symptom", "from", "to") and v}
     return render_template("entries/timeline.html", page=page, catalog=catalog, filters=filters,
                            filter_args=filter_args, cards=cards.timeline_cards)
 

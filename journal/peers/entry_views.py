@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from journal import crisis
 from journal.entries import Checkin
-from journal.forms import ActionForm
+from journal.forms import ActionForm, ask_first, confirmed
 from journal.peers import bp, comments, limits, moderation, profiles, sharing
 from journal.peers.errors import PeerError
 from journal.peers.forms import CommentForm, ReportForm
@@ -127,6 +127,10 @@ def delete_comment(comment_id):
         abort(400)
     try:
         comment, checkin = comments.get(current_user, comment_id)
+        if not confirmed():
+            return ask_first(title="Delete this reply?", button="Delete reply", keep="Keep it",
+                             back=url_for("peers.entry", entry_id=checkin.id, _anchor="comments"),
+                             question="The reply will be removed for good, for everyone.")
         comments.delete(current_user, comment)
     except PeerError:
         abort(404)

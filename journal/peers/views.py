@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from journal import database
 from journal.accounts import User
 from journal.extensions import db, utcnow
-from journal.forms import ActionForm
+from journal.forms import ActionForm, ask_first, confirmed
 from journal.peers import bp, connections, limits, moderation, notifications, profiles, rows, sharing, suggestions
 from journal.peers.conditions import CONDITION_GROUPS, CONDITIONS, REACTIONS
 from journal.peers.errors import PeerError
@@ -186,6 +186,14 @@ def disconnect(member_id):
 @bp.post("/members/<member_id>/block")
 @member_required
 def block(member_id):
+    if not confirmed():
+        profile, target = profiles.active_profile(current_user), profiles.by_public_id(member_id)
+        if profile is None or target is None or not ActionForm().validate_on_submit():
+            abort(404 if profile is None or target is None else 400)
+        return ask_first(title="Block this member?", button="Block", keep="Don’t block",
+                         back=url_for("peers.member", member_id=target.id),
+                         question="You will no longer see each other, and they cannot find or contact you. "
+                                  "They are not told. You can unblock them later.")
     return _member_action(member_id, connections.block,
                           "Blocked. You will not see each other, and they cannot find or contact you.")
 

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from journal.domain import ValidationError
 from journal.extensions import utcnow
-from journal.forms import ActionForm
+from journal.forms import ActionForm, ask_first, confirmed
 from journal.push import bp, members_only, nudges, services, subscriptions, test_send_limit
 from journal.push.forms import PauseForm, RemindersForm
 from journal.push.models import PushSubscription
@@ -120,6 +120,11 @@ def send_test():
 def remove_device(sub_id):
     sub = own_or_404(PushSubscription, sub_id)
     if ActionForm().validate_on_submit():
+        if not confirmed():
+            return ask_first(title="Remove this device?", button="Remove device", keep="Keep it",
+                             back=url_for("push.reminders"),
+                             question="It will no longer get reminders or notifications. You can turn them "
+                                      "on again from that device.")
         subscriptions.unsubscribe(sub)
         flash("That device will no longer get notifications.", "success")
     return redirect(url_for("push.reminders"))

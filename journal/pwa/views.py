@@ -13,7 +13,7 @@ from flask import current_app, jsonify, make_response, render_template, request,
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from journal import scales
+from journal import crisis, scales
 from journal.pwa import bp
 from journal.pwa.assets import asset_url, static_version
 from journal.urls import has_feature
@@ -75,7 +75,8 @@ def _render_offline() -> str:
 
 
 def _render_checkin_shell() -> str:
-    return render_template("pwa/checkin_offline.html", public_shell=True, scales=scales)
+    return render_template("pwa/checkin_offline.html", public_shell=True, scales=scales,
+                           crisis_phrases=crisis.phrases())
 
 
 @bp.get("/offline")

@@ -63,12 +63,16 @@ def test_member_invites_clinician_reads_member_revokes(live_app, live_server, br
     assert member.locator("text=Dr Rivera opened a printable report of 2 entries").count() == 1
 
     member.goto(f"{base}/sharing/clinicians/")
-    member.click("button:has-text('Revoke')")
+    with member.expect_navigation():
+        member.click("button:has-text('Revoke')")
+    assert member.locator("h1").inner_text() == "Revoke access?", "asks first"
+    member.click("button:has-text('Revoke access')")
     member.wait_for_selector("text=Access revoked")
 
     response = doctor.goto(patient_url)
-    assert response.status == 404
-    assert doctor.locator("h1").inner_text() == "We couldn’t find that"
+    assert response.status == 410
+    assert doctor.locator("h1").inner_text() == "Access ended"
+    assert "Access ended by the patient" in doctor.locator("main").inner_text()
     doctor.goto(f"{base}/clinician/")
     assert doctor.locator("text=No patients yet").count() == 1
     phone.close()

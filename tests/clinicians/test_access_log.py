@@ -59,8 +59,8 @@ def test_refused_requests_and_the_patient_list_record_nothing(app, members):
     doc = make_clinician(members)
     make_checkin(member, mood=2, audience={"clinicians": True})
     grant_id = connect(member, doc)
-    assert member.post(f"/sharing/clinicians/{grant_id}/revoke").status_code == 302
-    assert doc.get(f"/clinician/patients/{grant_id}").status_code == 404
+    assert member.post(f"/sharing/clinicians/{grant_id}/revoke", {"confirm": "1"}).status_code == 302
+    assert doc.get(f"/clinician/patients/{grant_id}").status_code == 410
     assert doc.get("/clinician/").status_code == 200
     assert member.api("GET", "/api/v1/sharing/access-log").get_json()["items"] == []
     assert "Nobody has looked at your journal." in member.get("/sharing/clinicians/access-log").get_data(as_text=True)
@@ -76,14 +76,16 @@ def test_access_lines_read_as_sentences():
 
     on = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
     row = _row("entries", 12, date(2026, 3, 3), date(2026, 3, 9), on)
-    assert describe(row, "Europe/London") == "Dr Rivera viewed 12 entries from 3–9 March 2026, on 12 March 2026"
+    assert describe(row, "Europe/London") == ("Dr Rivera viewed 12 entries from 3–9 March 2026, "
+                                              "on 12 March 2026 at 09:00")
     row = _row("export_fhir", 3, date(2026, 2, 27), date(2026, 3, 2), on)
     assert describe(row, "UTC") == "Dr Rivera exported 3 entries from 27 February – 2 March 2026 as FHIR data, " \
-                                   "on 12 March 2026"
+                                   "on 12 March 2026 at 09:00"
     row = _row("entry", 1, date(2026, 3, 5), date(2026, 3, 5), datetime(2026, 3, 12, 23, 30, tzinfo=UTC))
-    assert describe(row, "Pacific/Auckland") == "Dr Rivera viewed 1 entry from 5 March 2026, on 13 March 2026"
+    assert describe(row, "Pacific/Auckland") == "Dr Rivera viewed 1 entry from 5 March 2026, on 13 March 2026 at 12:30"
     row = _row("dashboard", 0, None, None, on)
-    assert describe(row, "UTC") == "Dr Rivera viewed your dashboard (no entries in the period shown), on 12 March 2026"
+    assert describe(row, "UTC") == ("Dr Rivera viewed your dashboard (no entries in the period shown), "
+                                   "on 12 March 2026 at 09:00")
 
 
 def test_a_note_refused_on_the_entry_page_still_logs_the_look(app, members):

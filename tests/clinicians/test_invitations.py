@@ -73,7 +73,7 @@ def test_codes_expire_after_seven_days_and_cancelled_codes_fail(app, members):
 
     cancelled = invite(member)
     cancelled_id = _grant_id(member)
-    assert member.post(f"/sharing/clinicians/{cancelled_id}/revoke").status_code == 302
+    assert member.post(f"/sharing/clinicians/{cancelled_id}/revoke", {"confirm": "1"}).status_code == 302
     assert doc.post("/clinician/redeem", {"code": cancelled}).status_code == 400
     assert doc.api("GET", "/api/v1/clinician/patients").get_json()["items"] == []
 

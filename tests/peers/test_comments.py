@@ -134,7 +134,7 @@ def test_author_deletes_any_comment_commenter_edits_and_deletes_own(peers, membe
     body = author.api("GET", f"/api/v1/peers/entries/{entry}").get_json()["comments"][0]
     assert body["body"] == "from peer, edited" and body["edited"] is True
     # The author deletes anyone's; the commenter deletes their own.
-    assert author.post(f"/peers/comments/{thirds_id}/delete").status_code == 302
+    assert author.post(f"/peers/comments/{thirds_id}/delete", {"confirm": "1"}).status_code == 302
     assert peer.api("DELETE", f"/api/v1/peers/comments/{peers_id}").status_code == 204
     assert author.api("GET", f"/api/v1/peers/entries/{entry}").get_json()["comments"] == []
 

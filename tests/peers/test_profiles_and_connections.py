@@ -221,7 +221,7 @@ def test_withdraw_nudge_disconnect_block_and_unblock_through_the_pages(members):
     assert other.post(f"/peers/members/{asker.member_id}/disconnect").status_code == 302
     assert asker.api("GET", "/api/v1/peers/connections").get_json()["connections"] == []
     # Blocking goes back to the lists (the profile is gone for them), where the block can be lifted.
-    response = asker.post(f"/peers/members/{other.member_id}/block")
+    response = asker.post(f"/peers/members/{other.member_id}/block", {"confirm": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/peers/connections")
     page = asker.get("/peers/connections").get_data(as_text=True)
     assert "<h2>Blocked</h2>" in page and "Unblock" in page and "Other" in page

@@ -92,7 +92,7 @@ def test_blocking_takes_effect_on_the_next_request_both_ways(peers):
     entry = share(author)
     peer_entry = share(peer)
     assert peer.get(f"/peers/entries/{entry}").status_code == 200
-    response = peer.post(f"/peers/members/{author.member_id}/block")
+    response = peer.post(f"/peers/members/{author.member_id}/block", {"confirm": "1"})
     assert response.status_code == 302
     assert peer.get(f"/peers/entries/{entry}").status_code == 404
     assert author.get(f"/peers/entries/{peer_entry}").status_code == 404

@@ -209,7 +209,7 @@ def test_only_the_owner_can_remove_a_device(app, members, push_service, who, exp
     actor = {"owner": owner, "other member": members.make(),
              "clinician": members.make(role="clinician")}[who]
     assert actor.api("DELETE", f"/api/v1/push/subscriptions/{device_id}").status_code == expected
-    assert actor.post(f"/reminders/devices/{device_id}/delete").status_code in (302, 404)
+    assert actor.post(f"/reminders/devices/{device_id}/delete", {"confirm": "1"}).status_code in (302, 404)
     with app.app_context():
         remaining = db.session.scalar(select(func.count(PushSubscription.id)))
     assert remaining == (0 if who == "owner" else 1)

@@ -69,7 +69,7 @@ def test_devices_test_notification_and_removal(app, members, push_service):
         assert db.session.scalar(select(func.count(PushJob.id))) == 1
 
     assert other.post(f"/reminders/devices/{device['id']}/delete").status_code == 404
-    assert member.post(f"/reminders/devices/{device['id']}/delete").status_code == 302
+    assert member.post(f"/reminders/devices/{device['id']}/delete", {"confirm": "1"}).status_code == 302
     assert "No devices yet" in member.get("/reminders").get_data(as_text=True)
 
 
@@ -122,3 +122,16 @@ def test_a_time_saved_inside_quiet_hours_earlier_is_named_and_never_promised(app
         db.session.commit()
     html = member.get("/reminders").get_data(as_text=True)
     assert "23:00 is inside your quiet hours" in html and "Next reminder:" not in html
+
+
+def test_removing_a_device_asks_first(members, push_service):
+    member = members.make()
+    device = subscribe(member, push_service.new_device(), vapid_key_version=1)
+    url = f"/reminders/devices/{device['id']}/delete"
+
+    response = member.post(url)
+    assert response.status_code == 200 and "Remove this device?" in response.get_data(as_text=True)
+    assert 'name="confirm" value="1"' in response.get_data(as_text=True)
+    assert device["label"] in member.get("/reminders").get_data(as_text=True)
+    assert member.post(url, {"confirm": "1"}).status_code == 302
+    assert "No devices yet" in member.get("/reminders").get_data(as_text=True)

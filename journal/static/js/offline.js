@@ -655,6 +655,27 @@
     form.insertBefore(slot, form.firstChild);
   }
 
+  // A note saved offline that matches crisis language shows the crisis lines at once. The phrases and the
+  // banner ship with the offline check-in page (journal/crisis.py matches the same way online).
+  function offerSupport(note) {
+    var list = document.getElementById("pj-crisis-phrases");
+    var banner = document.getElementById("pj-crisis-banner");
+    var main = document.getElementById("main");
+    if (!note || !list || !banner || !main || document.querySelector(".crisis-banner")) return;
+    var norm = function (text) {
+      return String(text).toLowerCase().replace(/[\u2018\u2019']/g, "").replace(/[-\u2010-\u2015_]/g, " ")
+        .split(/\s+/).filter(Boolean).join(" ");
+    };
+    var phrases;
+    try { phrases = JSON.parse(list.textContent); } catch (e) { return; }
+    var text = norm(note);
+    var hit = phrases.some(function (phrase) {
+      var words = norm(phrase).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return words && new RegExp("(^|[^a-z0-9_])" + words + "(?=$|[^a-z0-9_])").test(text);
+    });
+    if (hit) main.insertBefore(banner.content.cloneNode(true), main.firstChild);
+  }
+
   function save(form, kind, submitter) {
     var body = kind === "quick" ? quickBody(form, submitter) : fullBody(form);
     var hasToken = !!form.querySelector('input[name="csrf_token"]');
@@ -683,6 +704,7 @@
         var stale = form.querySelector(".js-offline-error");
         if (stale) stale.remove();
         notice(SAVED_HERE);
+        offerSupport(body.note);
         registerSync();
         refresh();
         if (statusBox().scrollIntoView) statusBox().scrollIntoView({ block: "center" });
