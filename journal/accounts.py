@@ -33,6 +33,10 @@ class User(UserMixin, db.Model):
     # Bumped whenever the member's symptoms, tags or medications change: keys the decrypted-catalog cache.
     catalog_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Notifications (replies, requests) the member has not seen: the badge on the Peers tab on every page,
+    # read with the member's row instead of counted per page. Kept in SQL by journal/peers/notifications.py
+    # (one more on each, recounted when some are withdrawn, none once the list is opened).
+    unseen_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
     # When the member followed the link mailed to them (journal/auth/verification.py). Accounts older than
     # email confirmation were marked confirmed by migration 0008, so nobody was locked out.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -226,6 +226,7 @@ def nudge(viewer: User, other: PeerProfile | None, now: datetime | None = None) 
 def _remove_notifications(user_id: int, actor_id: int, kind: str) -> None:
     db.session.execute(delete(PeerNotification).where(
         PeerNotification.user_id == user_id, PeerNotification.actor_id == actor_id, PeerNotification.kind == kind))
+    notifications.recount_unseen(user_id)
 
 
 @dataclass

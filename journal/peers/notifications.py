@@ -37,6 +37,8 @@ def create(user_id: int, kind: str, *, actor_id: int | None = None, checkin_id: 
     row = PeerNotification(user_id=user_id, kind=kind, actor_id=actor_id, checkin_id=checkin_id,
                            action_id=action_id, created_at=now or utcnow())
     db.session.add(row)
+    db.session.execute(update(User).where(User.id == user_id)
+                       .values(unseen_notifications=User.unseen_notifications + 1))
     if push_event:
         signals.notify_member(user_id=user_id, event=push_event, path=_url(kind, checkin_id))
     return row
@@ -89,4 +91,13 @@ def recent(user: User, blocked_ids: set[int], limit: int = 50) -> list[Notificat
 def mark_all_read(user_id: int, now: datetime | None = None) -> int:
     result = db.session.execute(update(PeerNotification).where(
         PeerNotification.user_id == user_id, PeerNotification.read_at.is_(None)).values(read_at=now or utcnow()))
+    db.session.execute(update(User).where(User.id == user_id, User.unseen_notifications != 0)
+                       .values(unseen_notifications=0))
     return result.rowcount or 0
+
+
+def recount_unseen(user_id: int) -> None:
+    """Set the member's unseen count from their notifications, after some were withdrawn."""
+    unseen = select(func.count()).select_from(PeerNotification).where(
+        PeerNotification.user_id == user_id, PeerNotification.read_at.is_(None)).scalar_subquery()
+    db.session.execute(update(User).where(User.id == user_id).values(unseen_notifications=unseen))
