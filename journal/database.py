@@ -14,8 +14,9 @@ another writer committed in between; taking the write lock up front makes writer
 that change state (POST/PUT/PATCH/DELETE, and GETs declared `@writes`), CLI commands and workers begin
 IMMEDIATE; other GETs begin deferred so that readers never wait for writers. Loading the signed-in user
 happens in `request_prelude()`: a short read of its own, so that a writing request holds the lock only
-while its view runs; the member is then read again inside the write transaction. The small writes that
-come before the view (a session's last-seen time) go through `write_apart()`.
+while its view runs; what the view then reads of the member is read again inside the write transaction
+(but for KEPT_FROM_PRELUDE: the role, zone and wrapped key it may need before it touches the database).
+The small writes that come before the view (a session's last-seen time) go through `write_apart()`.
 """
 import contextlib
 import os
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -110,7 +111,8 @@ def request_writes() -> bool:
 def request_prelude():
     """The reads every request starts with (the signed-in user), as a deferred transaction of their own
     that ends before the view runs: a writer queues for SQLite's lock only for its view's work. What was
-    read is expired, so the view reads the member again inside its write transaction."""
+    read is expired (but for KEPT_FROM_PRELUDE), so the view reads the member again inside its write
+    transaction."""
     if not has_request_context() or not current_app.config.get("_SQLITE") or not request_writes() \
             or db.session().in_transaction():  # already inside the view's transaction: nothing to split
         yield
@@ -119,9 +121,23 @@ def request_prelude():
     try:
         yield
         db.session.commit()  # ends the read; nothing was written
-        db.session.expire_all()
+        for obj in list(db.session.identity_map.values()):
+            kept = KEPT_FROM_PRELUDE.get(type(obj).__name__, frozenset())
+            names = [prop.key for prop in inspect(obj).mapper.attrs if prop.key not in kept]
+            if names:
+                db.session.expire(obj, names)
     finally:
         g._pj_prelude = False
+
+
+# What the prelude read and a view may use before it touches the database: the role every view's guard reads,
+# the zone a check-in's input defaults to, and the member's wrapped data key (it only changes when the key is
+# rewrapped under a new master key, and the old master key keeps unwrapping it). Kept, so that a writing view
+# takes SQLite's write lock only once it has parsed its input: re-reading them first doubled how long creating
+# a check-in held the lock (bench/load.py). Everything else about the member is read again, under the lock.
+KEPT_FROM_PRELUDE = {"User": frozenset({"id", "role", "timezone", "data_key"}),
+                     "DataKeyRecord": frozenset({"id", "user_id", "master_key_id", "wrapped", "created_at",
+                                                 "rewrapped_at", "user"})}
 
 
 def writes(view: Callable[P, T]) -> Callable[P, T]:
