@@ -109,7 +109,6 @@ MEASURES: tuple[Measure, ...] = (
             question="Hours of sleep", unit_name="hours", chart_high=12),
 )
 BY_KEY = {m.key: m for m in MEASURES}
-BY_STORED = {m.stored: m for m in MEASURES}
 # What a check-in's JSON answer says of its measures: each value, and each scale's word beside it.
 ANSWER_KEYS = tuple(k for m in MEASURES for k in ((m.key, f"{m.key}_label") if m.scale else (m.key,)))
 
