@@ -23,8 +23,7 @@ from tests.conftest import add_item, make_checkin
 from tests.push.conftest import at, run_worker, subscribe
 
 CANARY = "CANARY-7731 lupus flare"
-TODAY = datetime.now(UTC).date()
-D = TODAY - timedelta(days=20)  # a fixed past day, so check-ins on it are allowed
+D = datetime.now(UTC).date() - timedelta(days=20)  # a fixed past day, so check-ins on it are allowed
 
 
 def day(offset: int, clock: str = "00:00") -> datetime:
@@ -443,12 +442,13 @@ def test_quiet_hours_hold_reminders_and_delay_events(app, members, push_service)
 
 
 def test_a_pause_holds_reminders_until_it_ends(app, members, push_service):
+    today = utcnow().date()  # the pause starts from the test's clock: read it here, not when the module loads
     member, device = setup_member(members, push_service)
     assert member.api("PUT", "/api/v1/reminders", json={"pause_days": 2}).status_code == 200
-    due_from(app, member.user_id, at(f"{TODAY.isoformat()}T00:00"))
-    assert run_worker(app, now=at(f"{TODAY.isoformat()}T12:16")) == {}
+    due_from(app, member.user_id, at(f"{today.isoformat()}T00:00"))
+    assert run_worker(app, now=at(f"{today.isoformat()}T12:16")) == {}
     assert [(n.status, n.reason) for n in notes(app)] == [("skipped", "paused")]
-    later = TODAY + timedelta(days=2)
+    later = today + timedelta(days=2)
     assert run_worker(app, now=at(f"{later.isoformat()}T12:16")) == {"sent": 1}
     assert len(device.delivered) == 1
 
