@@ -43,14 +43,15 @@ test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-clock
 
-## The suite again with the clock started just after midnight UTC and just before midnight at UTC+14
-## (tests/conftest.py, --clock): no test may depend on the hour, day or zone it runs in. SQLite only and
+## The suite again with the clock started in the first half-minute of March after a short February (UTC) and
+## in the last half-minute of a year at UTC+14 (tests/conftest.py, --clock; the main pass runs on its
+## DEFAULT_CLOCK): no test may depend on the hour, day or zone it runs in. SQLite only and
 ## no browser (Chromium keeps its own clock), nor the scale test (a real server, on the real clock) or the
 ## fuzzers (their seeded sessions cannot follow a clock that restarts every test): the dates are the point.
 CLOCK_TESTS := -q -m "not browser and not scale and not fuzz" -k "not postgresql"
 test-clock: $(VENV)/.installed-dev
-	$(BIN)/pytest $(CLOCK_TESTS) --clock=00:00:30@UTC
-	$(BIN)/pytest $(CLOCK_TESTS) --clock=23:59:30@Pacific/Kiritimati
+	$(BIN)/pytest $(CLOCK_TESTS) --clock=2027-03-01T00:00:30@UTC
+	$(BIN)/pytest $(CLOCK_TESTS) --clock=2026-12-31T23:59:30@Pacific/Kiritimati
 
 ## ruff, and the import contracts that keep the floors honest (.importlinter, ARCHITECTURE.md)
 lint: $(VENV)/.installed-dev

@@ -23,15 +23,21 @@ PASSWORD = "a calm river at dawn"
 
 
 # --- The clock ---------------------------------------------------------------------------------------
-# Tests never assume the hour, the day or the zone they run in. To prove it, `make test` runs the suite
-# again with the clock started at awkward instants: `--clock=00:00:30@UTC` (just after midnight UTC) and
-# `--clock=23:59:30@Pacific/Kiritimati` (just before midnight at UTC+14), today's date in that zone, or a
-# full `--clock=2026-03-29T00:59:30@Europe/London`. The clock ticks on from there, and the process's
-# local zone becomes that zone.
+# Tests never read the wall clock: every test runs on a clock the suite injects (time-machine), started at
+# DEFAULT_CLOCK, a plain weekday afternoon, unless `--clock` names another instant. `make test` then runs
+# the suite again at awkward instants: the first half-minute of March after a short February in UTC and the
+# last half-minute of a year at UTC+14 (Makefile, test-clock). A value is 'YYYY-MM-DDTHH:MM[:SS]@Zone', or
+# 'HH:MM[:SS]@Zone' for today's date in that zone. The clock ticks on from there, and the process's local
+# zone becomes that zone. Only tests that meet another clock run on the wall clock: browser tests
+# (Chromium keeps its own), the scale test (a real server in other processes) and the fuzzers (their
+# seeded sessions outlive one test's clock).
+DEFAULT_CLOCK = "2027-01-20T14:00:00@UTC"
+WALL_CLOCK_MARKERS = ("browser", "scale", "fuzz")
+
 
 def pytest_addoption(parser):
-    parser.addoption("--clock", metavar="[DATE]TIME@ZONE", default=os.environ.get("PJ_TEST_CLOCK") or None,
-                     help="start every test's clock at this instant (see tests/conftest.py)")
+    parser.addoption("--clock", metavar="[DATE]TIME@ZONE", default=os.environ.get("PJ_TEST_CLOCK") or DEFAULT_CLOCK,
+                     help=f"start every test's clock at this instant (default {DEFAULT_CLOCK}; tests/conftest.py)")
     parser.addoption("--fuzz-examples", metavar="N", type=int, default=int(os.environ.get("PJ_FUZZ_EXAMPLES") or 0)
                      or None, help="examples per operation and per form for the fuzzers in tests/fuzz/ "
                                    "(default: the small CI budget; or set PJ_FUZZ_EXAMPLES)")
@@ -49,30 +55,24 @@ def clock_start(value: str, *, today: date | None = None) -> datetime:
 
 @pytest.fixture(autouse=True)
 def _clock_travel(request):
-    value = request.config.getoption("--clock")
-    if not value or request.node.get_closest_marker("browser"):
-        # Chromium keeps its own clock: browser tests run on the wall clock only.
+    if any(request.node.get_closest_marker(name) for name in WALL_CLOCK_MARKERS):
         yield
         return
     import time_machine
 
-    with time_machine.travel(clock_start(value), tick=True):
+    with time_machine.travel(clock_start(request.config.getoption("--clock")), tick=True):
         yield
 
 
 @contextmanager
 def shared_setup_clock(config):
-    """For data a module-scoped fixture builds before any test's clock starts: under --clock, build it 45
-    seconds before that instant, so the sessions and check-ins made then are in every test's past (a
+    """For data a module-scoped fixture builds before any test's clock starts: build it 45 seconds before
+    the instant every test's clock starts at, so the sessions and check-ins made then are in every test's past (a
     session cookie signed "in the future" is refused) and recent enough that no short test refreshes the
     session (which would sign it later than the next test's start)."""
-    value = config.getoption("--clock")
-    if not value:
-        yield
-        return
     import time_machine
 
-    with time_machine.travel(clock_start(value) - timedelta(seconds=45), tick=True):
+    with time_machine.travel(clock_start(config.getoption("--clock")) - timedelta(seconds=45), tick=True):
         yield
 
 
