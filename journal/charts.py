@@ -63,8 +63,10 @@ def _x_axis(period: Period, y: float) -> list[str]:
     return parts
 
 
-def line_chart(series: Series, period: Period, chart_id: str) -> Markup:
-    """A scale over time: a gridline per scale step, a point per check-in, a title on every point."""
+def line_chart(series: Series, period: Period, chart_id: str, *, step: float | None = None,
+               what: str = "check-ins") -> Markup:
+    """A scale over time: a gridline per scale step, a point per check-in, a title on every point.
+    `step` spaces the gridlines of a wide scale (a 0–100 score); `what` names the points in the description."""
     height = LINE_HEIGHT
     plot_h = height - TOP - BOTTOM
     span = (series.high - series.low) or 1
@@ -73,16 +75,17 @@ def line_chart(series: Series, period: Period, chart_id: str) -> Markup:
         return TOP + plot_h * (1 - (value - series.low) / span)
 
     values = [p.value for p in series.points]
-    desc = (f"{len(values)} check-ins; lowest {_num(min(values))}, highest {_num(max(values))}."
-            if values else "No check-ins recorded this.")
-    desc += " Every check-in is plotted; the table lists every value."
+    desc = (f"{len(values)} {what}; lowest {_num(min(values))}, highest {_num(max(values))}."
+            if values else f"No {what} recorded this.")
+    desc += " Every check-in is plotted; the table lists every value." if what == "check-ins" else \
+        " Every one is plotted; the table lists every value."
     parts = [
         f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" data-points="{len(values)}" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{chart_id}-t">{escape(series.title)}</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
     ]
-    step = 1 if span <= 6 else 2 if span <= 12 else 4
+    step = step or (1 if span <= 6 else 2 if span <= 12 else 4)
     value = series.low
     while value <= series.high + 1e-9:
         gy = y(value)

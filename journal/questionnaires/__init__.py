@@ -1,0 +1,11 @@
+"""Validated questionnaires (WHO-5, PHQ-9, GAD-7, UCLA-3, MSPSS): taken by the member, scored by the
+published rules, stored encrypted, shown as trends, exported as FHIR. Pages under /questionnaires."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("questionnaires", __name__)
+
+from journal.questionnaires import views  # noqa: E402,F401  (routes)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp, url_prefix="/questionnaires")

@@ -1,0 +1,147 @@
+"""Questionnaire pages: the list with what is due, taking one, its result, the trend, the schedule, FHIR."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from journal import charts, reports
+from journal.domain import ValidationError
+from journal.extensions import utcnow
+from journal.forms import ActionForm
+from journal.questionnaires import bp, fhir, services
+from journal.questionnaires.instruments import INSTRUMENTS
+from journal.security import JOURNAL_KEEPERS, roles_only
+from journal.series import Point, Series
+from journal.timekeeping import local_day
+
+keeper_required = roles_only(JOURNAL_KEEPERS)
+WEEK_CHOICES = (0, 1, 2, 4, 8, 12)
+
+
+def _instrument_or_404(code: str):
+    if code not in INSTRUMENTS:
+        abort(404)
+    return INSTRUMENTS[code]
+
+
+def safety_plan_url() -> str | None:
+    """The member's own safety plan, if the app is built with it (feature `safetyplan`)."""
+    if "safetyplan" not in current_app.config["FEATURES"]:
+        return None
+    try:
+        return url_for("safety_plan.show")
+    except Exception:  # noqa: BLE001 - a build without the route: no link
+        return None
+
+
+@bp.get("/")
+@keeper_required
+def index():
+    return render_template("questionnaires/index.html", offers=services.offers(current_user, utcnow()),
+                           form=ActionForm(), week_choices=WEEK_CHOICES)
+
+
+@bp.route("/<code>", methods=["GET", "POST"])
+@keeper_required
+def take(code):
+    chosen = _instrument_or_404(code)
+    form = ActionForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            result = services.submit(current_user, code, request.form, utcnow())
+        except ValidationError as exc:
+            errors = exc.fields
+        else:
+            return redirect(url_for("questionnaires.result", response_id=result.id))
+    chosen_values = {item.key: request.form.get(item.key, "") for item in chosen.items} if errors else {}
+    return render_template("questionnaires/take.html", instrument=chosen, form=form, errors=errors,
+                           values=chosen_values), 422 if errors else 200
+
+
+@bp.get("/results/<uuid:response_id>")
+@keeper_required
+def result(response_id: uuid.UUID):
+    found = services.own_result(current_user, response_id)
+    if found is None:
+        abort(404)
+    history = services.results(current_user, found.instrument.code)
+    earlier = [r for r in history if (r.taken_at, str(r.id)) < (found.taken_at, str(found.id))]
+    previous = earlier[-1] if earlier else None
+    return render_template("questionnaires/result.html", result=found, previous=previous,
+                           safety_plan=safety_plan_url() if found.item9 else None, form=ActionForm())
+
+
+@bp.post("/results/<uuid:response_id>/delete")
+@keeper_required
+def delete(response_id: uuid.UUID):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    found = services.own_result(current_user, response_id)
+    if found is None or not services.delete_response(current_user, response_id):
+        abort(404)
+    flash("That questionnaire result is deleted.", "success")
+    return redirect(url_for("questionnaires.trend", code=found.instrument.code))
+
+
+def trend_chart(instrument, results, tz: str, now) -> tuple[Series, object, charts.Period]:
+    """The instrument's scores over time as a chart (every response a point), from the first one (at least
+    four weeks) to today."""
+    today = local_day(now, tz)
+    start = min([r.local_at.date() for r in results] + [today - timedelta(days=27)])
+    period = charts.Period(start, today)
+    series = Series(key=instrument.code, title=f"{instrument.short} score", scale=None,
+                    points=[Point(at=r.local_at, value=r.total, label=f"{format_total(instrument, r.total)} "
+                                  f"({r.band.name.lower()})", entry_id=r.id) for r in results],
+                    low=instrument.score_low, high=instrument.score_high)
+    step = 20 if instrument.score_high == 100 else None
+    return series, charts.line_chart(series, period, f"trend-{instrument.code}", step=step, what="results"), period
+
+
+def format_total(instrument, total: float) -> str:
+    if instrument.code == "mspss":
+        return f"{total:.2f}".rstrip("0").rstrip(".")
+    return f"{int(total)}{instrument.score_unit}"
+
+
+bp.add_app_template_filter(lambda r: format_total(r.instrument, r.total), "questionnaire_total")
+
+
+@bp.get("/<code>/trend")
+@keeper_required
+def trend(code):
+    chosen = _instrument_or_404(code)
+    history = services.results(current_user, code)
+    series, svg, period = trend_chart(chosen, history, current_user.timezone, utcnow())
+    return render_template("questionnaires/trend.html", instrument=chosen, results=history, series=series,
+                           svg=svg, period=period)
+
+
+@bp.post("/<code>/schedule")
+@keeper_required
+def schedule(code):
+    chosen = _instrument_or_404(code)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        weeks = services.set_schedule(current_user, code, request.form.get("every_weeks", ""))
+    except ValidationError as exc:
+        flash(exc.fields["every_weeks"], "error")
+    else:
+        flash(f"{chosen.short}: offered every {weeks} week{'s' if weeks != 1 else ''}." if weeks
+              else f"{chosen.short}: not offered. You can still take it any time.", "success")
+    return redirect(url_for("questionnaires.index"))
+
+
+@bp.get("/export.fhir.json")
+@keeper_required
+def export_fhir():
+    body = json.dumps(fhir.bundle(services.results(current_user), f"self:{current_user.id}", utcnow()),
+                      ensure_ascii=False)
+    return reports.attachment(body, f"my-questionnaires-fhir-{utcnow():%Y%m%d}.json", fhir.MIMETYPE)
