@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.extensions import UTCDateTime, db, utcnow
@@ -37,4 +37,15 @@ class QuestionnaireSchedule(db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     instrument: Mapped[str] = mapped_column(String(16), primary_key=True)
     every_weeks: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class QuestionnaireSharing(db.Model):
+    """The member's choice to let the clinicians they gave access (a live grant) see their questionnaire
+    results. No row: not shared. Check-in grants do not cover questionnaires by themselves."""
+
+    __tablename__ = "questionnaire_sharing"
+
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    with_clinicians: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

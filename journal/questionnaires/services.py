@@ -13,7 +13,7 @@ from journal.domain import DomainError, ValidationError
 from journal.extensions import db
 from journal.keys import key_for
 from journal.questionnaires.instruments import INSTRUMENTS, Band, Instrument, MissingAnswers, Score, parse, score
-from journal.questionnaires.models import QuestionnaireResponse, QuestionnaireSchedule
+from journal.questionnaires.models import QuestionnaireResponse, QuestionnaireSchedule, QuestionnaireSharing
 from journal.timekeeping import local_datetime, local_day
 
 TABLE = QuestionnaireResponse.TABLE
@@ -180,3 +180,21 @@ def offers(owner: User, now: datetime) -> list[Offer]:
         out.append(Offer(inst, weeks, taken, next_due, next_due is not None and next_due <= today,
                          counts.get(code, 0)))
     return out
+
+
+# --- Sharing with clinicians -------------------------------------------------------------------------------
+
+
+def shared_with_clinicians(owner_id: int) -> bool:
+    row = db.session.get(QuestionnaireSharing, owner_id)
+    return bool(row and row.with_clinicians)
+
+
+def set_shared_with_clinicians(owner: User, shared: bool) -> None:
+    """Let (or stop letting) the clinicians with live access see questionnaire results."""
+    row = db.session.get(QuestionnaireSharing, owner.id)
+    if row is None:
+        db.session.add(QuestionnaireSharing(owner_id=owner.id, with_clinicians=shared))
+    else:
+        row.with_clinicians = shared
+    db.session.flush()

@@ -8,7 +8,8 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal import charts, reports
+from journal import charts, database, reports, signals
+from journal.audit import record_access
 from journal.domain import ValidationError
 from journal.extensions import utcnow
 from journal.forms import ActionForm
@@ -42,7 +43,20 @@ def safety_plan_url() -> str | None:
 @keeper_required
 def index():
     return render_template("questionnaires/index.html", offers=services.offers(current_user, utcnow()),
-                           form=ActionForm(), week_choices=WEEK_CHOICES)
+                           form=ActionForm(), week_choices=WEEK_CHOICES,
+                           shared=services.shared_with_clinicians(current_user.id))
+
+
+@bp.post("/sharing")
+@keeper_required
+def sharing():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    shared = request.form.get("with_clinicians") == "1"
+    services.set_shared_with_clinicians(current_user, shared)
+    flash("Clinicians you have given access can now see your questionnaire results." if shared else
+          "Your questionnaire results are no longer shared with clinicians.", "success")
+    return redirect(url_for("questionnaires.index"))
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
@@ -145,3 +159,56 @@ def export_fhir():
     body = json.dumps(fhir.bundle(services.results(current_user), f"self:{current_user.id}", utcnow()),
                       ensure_ascii=False)
     return reports.attachment(body, f"my-questionnaires-fhir-{utcnow():%Y%m%d}.json", fhir.MIMETYPE)
+
+
+# --- A clinician's view of a patient's results (only when the member shared them) ---------------------------
+
+clinician_required = roles_only("clinician")
+
+
+def _patient_or_404(grant_id: str):
+    """The member behind this clinician's live grant (asked of the clinicians feature), else 404."""
+    owner = signals.first_answer(signals.patient_requested, viewer=current_user._get_current_object(),
+                                 grant_id=grant_id)
+    if owner is None:
+        abort(404)
+    return owner
+
+
+def _record(owner, action: str, results) -> None:
+    days = [r.local_at.date() for r in results]
+    record_access(owner_id=owner.id, viewer=current_user, action=action, entry_count=len(days),
+                  first_day=min(days) if days else None, last_day=max(days) if days else None)
+
+
+@bp.get("/patients/<grant_id>")
+@database.writes
+@clinician_required
+def patient(grant_id):
+    owner = _patient_or_404(grant_id)
+    if not services.shared_with_clinicians(owner.id):
+        return render_template("questionnaires/patient.html", shared=False, grant_id=grant_id)
+    history = services.results(owner)
+    now = utcnow()
+    trends = []
+    for code, instrument in INSTRUMENTS.items():
+        mine = [r for r in history if r.instrument.code == code]
+        if mine:
+            series, svg, period = trend_chart(instrument, mine, owner.timezone, now)
+            trends.append((instrument, mine, series, svg, period))
+    _record(owner, "questionnaires", history)
+    return render_template("questionnaires/patient.html", shared=True, grant_id=grant_id, trends=trends,
+                           flagged=[r for r in history if r.item9])
+
+
+@bp.get("/patients/<grant_id>/export.fhir.json")
+@database.writes
+@clinician_required
+def patient_fhir(grant_id):
+    owner = _patient_or_404(grant_id)
+    if not services.shared_with_clinicians(owner.id):
+        abort(404)
+    history = services.results(owner)
+    _record(owner, "questionnaires_fhir", history)
+    body = json.dumps(fhir.bundle(history, f"grant:{grant_id}", utcnow()), ensure_ascii=False)
+    return reports.attachment(body, f"questionnaires-fhir-{utcnow():%Y%m%d}.json", fhir.MIMETYPE)

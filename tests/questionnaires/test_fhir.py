@@ -9,7 +9,7 @@ from fhir.resources.R4B.bundle import Bundle
 from tests.questionnaires.test_pages import WHO5, phq9, result_path, take
 
 GAD7 = {f"q{n}": "2" for n in range(1, 8)}  # 14: moderate
-MSPSS = {f"q{n}": v for n, v in enumerate("7 6 2 3 7 5 5 2 6 7 3 4".split(), 1)}  # mean 4.75
+MSPSS = {f"q{n}": v for n, v in enumerate(["7", "6", "2", "3", "7", "5", "5", "2", "6", "7", "3", "4"], 1)}  # mean 4.75
 
 
 def test_the_export_validates_and_carries_every_response_and_total(member, client):
