@@ -4,7 +4,7 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("questionnaires", __name__)
 
-from journal.questionnaires import views  # noqa: E402,F401  (routes)
+from journal.questionnaires import cli, views  # noqa: E402,F401  (routes, commands)
 
 
 def init_app(app: Flask) -> None:

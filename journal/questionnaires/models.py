@@ -40,12 +40,16 @@ class QuestionnaireSchedule(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class QuestionnaireSharing(db.Model):
-    """The member's choice to let the clinicians they gave access (a live grant) see their questionnaire
-    results. No row: not shared. Check-in grants do not cover questionnaires by themselves."""
+class QuestionnaireSettings(db.Model):
+    """The member's own choices, off until they say so (no row: both off):
+    `with_clinicians` lets the clinicians they gave access (a live grant) see their results (check-in grants
+    do not cover questionnaires by themselves); `remind` sends a generic reminder to their devices when a
+    questionnaire they scheduled is due (`reminded_at`: the last one, so each due date reminds once)."""
 
-    __tablename__ = "questionnaire_sharing"
+    __tablename__ = "questionnaire_settings"
 
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     with_clinicians: Mapped[bool] = mapped_column(Boolean, default=False)
+    remind: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

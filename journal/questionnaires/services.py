@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
-from journal import crypto
+from journal import crypto, signals
 from journal.accounts import User
 from journal.domain import DomainError, ValidationError
 from journal.extensions import db
 from journal.keys import key_for
 from journal.questionnaires.instruments import INSTRUMENTS, Band, Instrument, MissingAnswers, Score, parse, score
-from journal.questionnaires.models import QuestionnaireResponse, QuestionnaireSchedule, QuestionnaireSharing
+from journal.questionnaires.models import QuestionnaireResponse, QuestionnaireSchedule, QuestionnaireSettings
 from journal.timekeeping import local_datetime, local_day
 
 TABLE = QuestionnaireResponse.TABLE
@@ -182,19 +182,64 @@ def offers(owner: User, now: datetime) -> list[Offer]:
     return out
 
 
-# --- Sharing with clinicians -------------------------------------------------------------------------------
+# --- The member's choices: sharing with clinicians, reminders ----------------------------------------------
+
+
+def settings_of(owner_id: int) -> QuestionnaireSettings | None:
+    return db.session.get(QuestionnaireSettings, owner_id)
 
 
 def shared_with_clinicians(owner_id: int) -> bool:
-    row = db.session.get(QuestionnaireSharing, owner_id)
+    row = settings_of(owner_id)
     return bool(row and row.with_clinicians)
+
+
+def _settings_for_change(owner: User) -> QuestionnaireSettings:
+    row = settings_of(owner.id)
+    if row is None:
+        row = QuestionnaireSettings(owner_id=owner.id, with_clinicians=False, remind=False)
+        db.session.add(row)
+    return row
 
 
 def set_shared_with_clinicians(owner: User, shared: bool) -> None:
     """Let (or stop letting) the clinicians with live access see questionnaire results."""
-    row = db.session.get(QuestionnaireSharing, owner.id)
-    if row is None:
-        db.session.add(QuestionnaireSharing(owner_id=owner.id, with_clinicians=shared))
-    else:
-        row.with_clinicians = shared
+    _settings_for_change(owner).with_clinicians = shared
     db.session.flush()
+
+
+def set_reminders(owner: User, on: bool) -> None:
+    """Send (or stop sending) a generic reminder to the member's devices when a questionnaire is due."""
+    _settings_for_change(owner).remind = on
+    db.session.flush()
+
+
+def needs_reminder(owner: User, reminded_at: datetime | None, now: datetime) -> bool:
+    """Whether a questionnaire has come due since the last reminder: one never taken reminds once; one taken
+    before reminds again when its next due day comes."""
+    due = [o for o in offers(owner, now) if o.due]
+    if not due:
+        return False
+    if reminded_at is None:
+        return True
+    latest = max((o.next_due for o in due if o.last_taken is not None), default=None)
+    return latest is not None and local_day(reminded_at, owner.timezone) < latest
+
+
+def send_due_reminders(now: datetime) -> int:
+    """For each member who asked for reminders and has a questionnaire due, queue one generic notification
+    (no instrument, no score: signals.notify_member carries only an event name and a path) and note when.
+    Without the push feature nobody listens. Commits per member (a batch job)."""
+    sent = 0
+    owner_ids = db.session.scalars(select(QuestionnaireSettings.owner_id).where(
+        QuestionnaireSettings.remind.is_(True))).all()
+    for owner_id in owner_ids:
+        owner = db.session.get(User, owner_id)
+        row = settings_of(owner_id)
+        if owner is None or row is None or not needs_reminder(owner, row.reminded_at, now):
+            continue
+        signals.notify_member(user_id=owner_id, event="questionnaire_due", path="/questionnaires/")
+        row.reminded_at = now
+        db.session.commit()
+        sent += 1
+    return sent

@@ -42,9 +42,23 @@ def safety_plan_url() -> str | None:
 @bp.get("/")
 @keeper_required
 def index():
+    settings = services.settings_of(current_user.id)
     return render_template("questionnaires/index.html", offers=services.offers(current_user, utcnow()),
                            form=ActionForm(), week_choices=WEEK_CHOICES,
-                           shared=services.shared_with_clinicians(current_user.id))
+                           shared=bool(settings and settings.with_clinicians),
+                           reminders=bool(settings and settings.remind))
+
+
+@bp.post("/reminders")
+@keeper_required
+def reminders():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    on = request.form.get("remind") == "1"
+    services.set_reminders(current_user, on)
+    flash("When a questionnaire is due, your devices will get a reminder that says only that one is ready." if on
+          else "No more questionnaire reminders. Due questionnaires still show here.", "success")
+    return redirect(url_for("questionnaires.index"))
 
 
 @bp.post("/sharing")

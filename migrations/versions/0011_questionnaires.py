@@ -1,4 +1,4 @@
-"""questionnaire_responses (encrypted answers and scores), questionnaire_schedules, questionnaire_sharing
+"""questionnaire_responses (encrypted answers and scores), questionnaire_schedules, questionnaire_settings
 
 Revision ID: 0011_questionnaires
 Revises: 0010_unseen_notifications
@@ -37,17 +37,19 @@ def upgrade():
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_questionnaire_schedules_owner_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('owner_id', 'instrument', name=op.f('pk_questionnaire_schedules'))
     )
-    op.create_table('questionnaire_sharing',
+    op.create_table('questionnaire_settings',
     sa.Column('owner_id', sa.Integer(), nullable=False),
     sa.Column('with_clinicians', sa.Boolean(), nullable=False),
+    sa.Column('remind', sa.Boolean(), nullable=False),
+    sa.Column('reminded_at', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_questionnaire_sharing_owner_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('owner_id', name=op.f('pk_questionnaire_sharing'))
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_questionnaire_settings_owner_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('owner_id', name=op.f('pk_questionnaire_settings'))
     )
 
 
 def downgrade():
-    op.drop_table('questionnaire_sharing')
+    op.drop_table('questionnaire_settings')
     op.drop_table('questionnaire_schedules')
     with op.batch_alter_table('questionnaire_responses', schema=None) as batch_op:
         batch_op.drop_index('ix_questionnaire_responses_owner_instrument_taken')
