@@ -154,3 +154,26 @@ def test_deleting_the_account_deletes_its_questionnaires(app, member):
 def test_an_app_without_the_feature_has_no_questionnaire_pages(app, member):
     assert member.get("/questionnaires/").status_code == 404
     assert "/questionnaires" not in member.get("/account").get_data(as_text=True)
+
+
+def test_a_connected_peer_learns_nothing_of_an_item9_answer(app, members):
+    from tests.peers.conftest import accept_guidelines, connect, opt_in, share
+
+    author, peer = members.make(display_name="Robin"), members.make(display_name="Sam")
+    for who in (author, peer):
+        opt_in(who)
+    connect(author, peer)
+    for who in (author, peer):
+        accept_guidelines(who)
+    share(author, note="An ordinary day")
+    from journal.push.models import PushNotification
+
+    with app.app_context():
+        before = len(db.session.scalars(select(PushNotification)).all())  # the connection's own notifications
+    path = result_path(take(author, "phq9", phq9(3)))
+    assert peer.get(path).status_code == 404
+    for page in ("/peers/", "/peers/notifications", f"/peers/members/{author.member_id}"):
+        html = peer.get(page).get_data(as_text=True)
+        assert "PHQ" not in html and "questionnaire" not in html.lower(), page
+    with app.app_context():
+        assert len(db.session.scalars(select(PushNotification)).all()) == before
