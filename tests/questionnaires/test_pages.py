@@ -177,3 +177,18 @@ def test_a_connected_peer_learns_nothing_of_an_item9_answer(app, members):
         assert "PHQ" not in html and "questionnaire" not in html.lower(), page
     with app.app_context():
         assert len(db.session.scalars(select(PushNotification)).all()) == before
+
+
+def test_item9_offers_the_members_own_safety_plan_when_the_app_has_one(app, members):
+    # Stand-in for the `safetyplan` feature (built elsewhere): its endpoint safety_plan.show at /safety-plan.
+    from flask import Blueprint
+
+    stand_in = Blueprint("safety_plan", __name__)
+    stand_in.add_url_rule("/safety-plan", "show", lambda: "plan")
+    app.register_blueprint(stand_in)
+    app.config["FEATURES"] = (*app.config["FEATURES"], "safetyplan")
+    member = members.make()
+    html = member.get(result_path(take(member, "phq9", phq9(1)))).get_data(as_text=True)
+    assert 'href="/safety-plan"' in html and "Open my safety plan" in html
+    calm = member.get(result_path(take(member, "phq9", phq9(0)))).get_data(as_text=True)
+    assert "/safety-plan" not in calm
