@@ -64,9 +64,10 @@ def _x_axis(period: Period, y: float) -> list[str]:
 
 
 def line_chart(series: Series, period: Period, chart_id: str, *, step: float | None = None,
-               what: str = "check-ins") -> Markup:
+               what: str = "check-ins", gap: timedelta = GAP_BREAK) -> Markup:
     """A scale over time: a gridline per scale step, a point per check-in, a title on every point.
-    `step` spaces the gridlines of a wide scale (a 0–100 score); `what` names the points in the description."""
+    `step` spaces the gridlines of a wide scale (a 0–100 score); `what` names the points in the description;
+    `gap` is the longest time a line joins (questionnaires are taken weeks apart)."""
     height = LINE_HEIGHT
     plot_h = height - TOP - BOTTOM
     span = (series.high - series.low) or 1
@@ -97,7 +98,7 @@ def line_chart(series: Series, period: Period, chart_id: str, *, step: float | N
     previous = None
     for point in series.points:
         coord = f"{_num(_x(point.at, period))},{_num(y(point.value))}"
-        if previous is None or point.at - previous > GAP_BREAK:
+        if previous is None or point.at - previous > gap:
             segments.append([coord])
         else:
             segments[-1].append(coord)

@@ -12,7 +12,7 @@ from journal import charts, database, reports, signals
 from journal.audit import record_access
 from journal.domain import ValidationError
 from journal.extensions import utcnow
-from journal.forms import ActionForm
+from journal.forms import ActionForm, ask_first, confirmed
 from journal.questionnaires import bp, fhir, services
 from journal.questionnaires.instruments import INSTRUMENTS
 from journal.security import JOURNAL_KEEPERS, roles_only
@@ -112,7 +112,14 @@ def delete(response_id: uuid.UUID):
     if not ActionForm().validate_on_submit():
         abort(400)
     found = services.own_result(current_user, response_id)
-    if found is None or not services.delete_response(current_user, response_id):
+    if found is None:
+        abort(404)
+    if not confirmed():
+        return ask_first(title="Delete this result?", button="Delete", keep="Keep it",
+                         back=url_for("questionnaires.result", response_id=response_id),
+                         question=f"Your {found.instrument.short} result of {found.local_at:%-d %B %Y} will be "
+                                  "deleted for good, and leave your trend.")
+    if not services.delete_response(current_user, response_id):
         abort(404)
     flash("That questionnaire result is deleted.", "success")
     return redirect(url_for("questionnaires.trend", code=found.instrument.code))
@@ -129,7 +136,10 @@ def trend_chart(instrument, results, tz: str, now) -> tuple[Series, object, char
                                   f"({r.band.name.lower()})", entry_id=r.id) for r in results],
                     low=instrument.score_low, high=instrument.score_high)
     step = 20 if instrument.score_high == 100 else None
-    return series, charts.line_chart(series, period, f"trend-{instrument.code}", step=step, what="results"), period
+    # Questionnaires are taken weeks apart: the line joins results up to ten weeks apart.
+    svg = charts.line_chart(series, period, f"trend-{instrument.code}", step=step, what="results",
+                            gap=timedelta(weeks=10))
+    return series, svg, period
 
 
 def format_total(instrument, total: float) -> str:

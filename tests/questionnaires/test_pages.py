@@ -72,7 +72,20 @@ def test_the_trend_lists_every_result_with_a_chart_and_a_table(member):
         assert "Last time" in latest and "28 points" in latest and "meaningful change" in latest
         html = member.get("/questionnaires/who5/trend").get_data(as_text=True)
     assert '<svg class="chart" id="trend-who5"' in html and 'data-points="2"' in html
+    assert '<polyline class="line"' in html  # thirteen days apart: joined by a line
     assert "64%" in html and "92%" in html and "<table" in html
+
+
+def test_deleting_a_result_asks_first_and_then_removes_it_from_the_trend(app, member):
+    path = result_path(take(member, "who5", WHO5))
+    asked = member.post(path + "/delete")
+    assert asked.status_code == 200 and "Delete this result?" in asked.get_data(as_text=True)
+    assert member.get(path).status_code == 200
+    done = member.post(path + "/delete", {"confirm": "1"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/questionnaires/who5/trend")
+    assert member.get(path).status_code == 404
+    with app.app_context():
+        assert db.session.scalars(select(QuestionnaireResponse)).all() == []
 
 
 def test_phq9_item9_shows_crisis_resources_safety_plan_wording_and_nobody_is_told(app, members):
