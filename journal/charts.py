@@ -50,7 +50,8 @@ def _num(value: float) -> str:
 
 
 def _x_axis(period: Period, y: float) -> list[str]:
-    step = 1 if period.days <= 10 else 7 if period.days <= 45 else 14
+    # Up to 120 days as the journal's pages show them; a longer span (a year of questionnaires) keeps ~8 labels.
+    step = 1 if period.days <= 10 else 7 if period.days <= 45 else 14 if period.days <= 120 else -(-period.days // 8)
     parts = [f'<line class="axis" x1="{LEFT}" y1="{_num(y)}" x2="{WIDTH - RIGHT}" y2="{_num(y)}"/>']
     day = period.start
     while day <= period.end:

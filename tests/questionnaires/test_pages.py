@@ -205,3 +205,17 @@ def test_item9_offers_the_members_own_safety_plan_when_the_app_has_one(app, memb
     assert 'href="/safety-plan"' in html and "Open my safety plan" in html
     calm = member.get(result_path(take(member, "phq9", phq9(0)))).get_data(as_text=True)
     assert "/safety-plan" not in calm
+
+
+def test_a_year_of_results_keeps_the_chart_readable(app, member):
+    from journal.accounts import User
+    from journal.questionnaires import services
+
+    with app.app_context():
+        user = db.session.get(User, member.user_id)
+        for days_ago in (400, 200, 30):
+            services.submit(user, "who5", WHO5, utcnow() - timedelta(days=days_ago))
+        db.session.commit()
+    html = member.get("/questionnaires/who5/trend").get_data(as_text=True)
+    assert 'data-points="3"' in html and html.count('class="xlabel"') <= 9
+    assert html.count("<tr>") == 4  # the table lists every result (and its header row)
