@@ -21,6 +21,8 @@ ACTIONS = {
     "export_fhir": "exported entries as FHIR",
     "report": "printed a report",
     "moderation": "reviewed reported content",
+    "questionnaires": "viewed questionnaire results",
+    "questionnaires_fhir": "exported questionnaire results as FHIR",
 }
 
 

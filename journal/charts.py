@@ -50,7 +50,8 @@ def _num(value: float) -> str:
 
 
 def _x_axis(period: Period, y: float) -> list[str]:
-    step = 1 if period.days <= 10 else 7 if period.days <= 45 else 14
+    # Up to 120 days as the journal's pages show them; a longer span (a year of questionnaires) keeps ~8 labels.
+    step = 1 if period.days <= 10 else 7 if period.days <= 45 else 14 if period.days <= 120 else -(-period.days // 8)
     parts = [f'<line class="axis" x1="{LEFT}" y1="{_num(y)}" x2="{WIDTH - RIGHT}" y2="{_num(y)}"/>']
     day = period.start
     while day <= period.end:
@@ -63,8 +64,11 @@ def _x_axis(period: Period, y: float) -> list[str]:
     return parts
 
 
-def line_chart(series: Series, period: Period, chart_id: str) -> Markup:
-    """A scale over time: a gridline per scale step, a point per check-in, a title on every point."""
+def line_chart(series: Series, period: Period, chart_id: str, *, step: float | None = None,
+               what: str = "check-ins", gap: timedelta = GAP_BREAK) -> Markup:
+    """A scale over time: a gridline per scale step, a point per check-in, a title on every point.
+    `step` spaces the gridlines of a wide scale (a 0–100 score); `what` names the points in the description;
+    `gap` is the longest time a line joins (questionnaires are taken weeks apart)."""
     height = LINE_HEIGHT
     plot_h = height - TOP - BOTTOM
     span = (series.high - series.low) or 1
@@ -73,16 +77,17 @@ def line_chart(series: Series, period: Period, chart_id: str) -> Markup:
         return TOP + plot_h * (1 - (value - series.low) / span)
 
     values = [p.value for p in series.points]
-    desc = (f"{len(values)} check-ins; lowest {_num(min(values))}, highest {_num(max(values))}."
-            if values else "No check-ins recorded this.")
-    desc += " Every check-in is plotted; the table lists every value."
+    desc = (f"{len(values)} {what}; lowest {_num(min(values))}, highest {_num(max(values))}."
+            if values else f"No {what} recorded this.")
+    desc += " Every check-in is plotted; the table lists every value." if what == "check-ins" else \
+        " Every one is plotted; the table lists every value."
     parts = [
         f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" data-points="{len(values)}" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{chart_id}-t">{escape(series.title)}</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
     ]
-    step = 1 if span <= 6 else 2 if span <= 12 else 4
+    step = step or (1 if span <= 6 else 2 if span <= 12 else 4)
     value = series.low
     while value <= series.high + 1e-9:
         gy = y(value)
@@ -94,7 +99,7 @@ def line_chart(series: Series, period: Period, chart_id: str) -> Markup:
     previous = None
     for point in series.points:
         coord = f"{_num(_x(point.at, period))},{_num(y(point.value))}"
-        if previous is None or point.at - previous > GAP_BREAK:
+        if previous is None or point.at - previous > gap:
             segments.append([coord])
         else:
             segments[-1].append(coord)

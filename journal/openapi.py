@@ -7,7 +7,7 @@ from flask import current_app, has_app_context
 from journal.errors import MESSAGES
 
 # Which features describe API routes (each in its apispec module), in the document's order.
-DESCRIBED = ("entries", "pwa", "clinicians", "push", "peers", "auth")
+DESCRIBED = ("entries", "pwa", "clinicians", "push", "peers", "auth", "questionnaires")
 
 
 def _error_responses() -> dict:

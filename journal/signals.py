@@ -32,6 +32,11 @@ entry_access_requested = _signals.signal("entry-access-requested")
 # receivers answer Markup (peers: sharing with peers and the replies link).
 entry_page_opened = _signals.signal("entry-page-opened")
 
+# Which member's data may this clinician look at under grant `grant_id` (viewer=User, grant_id=str)? Receivers
+# answer the owner (a User) while that clinician holds the live grant, else None (clinicians). Features with
+# data of their own for clinicians (questionnaires) ask, then check the member's own sharing choice.
+patient_requested = _signals.signal("patient-requested")
+
 
 def answers(signal, **kwargs) -> list:
     """Send `signal` for the current app and return the receivers' answers that are not None, in the

@@ -35,7 +35,7 @@ class World:
         """Path parameter values by name, as the OpenAPI document names them."""
         return {"entry_id": self.checkin_id, "item_id": self.symptom_id, "comment_id": self.comment_id,
                 "grant_id": self.grant_id, "sub_id": self.sub_id, "member_id": self.peer_member_id,
-                "session_id": self.other_session_id, "kind": "strength"}
+                "session_id": self.other_session_id, "kind": "strength", "code": "who5"}
 
 
 def _ok(response, *statuses):

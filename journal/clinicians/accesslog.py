@@ -18,6 +18,8 @@ VERBS = {
     "export_fhir": "exported",
     "report": "opened a printable report of",
     "moderation": "reviewed reported content:",
+    "questionnaires": "viewed your questionnaire results:",
+    "questionnaires_fhir": "exported your questionnaire results as FHIR data:",
 }
 SUFFIX = {"export_csv": " as a spreadsheet (CSV)", "export_fhir": " as FHIR data"}
 
@@ -34,6 +36,9 @@ def describe(row: AccessLogEntry, tz_name: str) -> str:
     span = fmt_range(row.first_day, row.last_day)
     what = f"{_entries(row.entry_count)} from {span}" if span else _entries(row.entry_count)
     verb = VERBS.get(row.action, row.description)
+    if row.action.startswith("questionnaires"):
+        count = "1 result" if row.entry_count == 1 else f"{row.entry_count} results"
+        return f"{row.viewer_name} {verb} {count}{f' from {span}' if span else ''}, on {when}"
     if row.action == "dashboard":
         detail = f" ({what})" if row.entry_count else " (no entries in the period shown)"
         return f"{row.viewer_name} {verb}{detail}, on {when}"

@@ -389,6 +389,18 @@ def describe_grant(grant: ClinicianGrant, owner: User, now: datetime) -> GrantSu
     )
 
 
+def on_patient_requested(app, viewer, grant_id) -> User | None:
+    """Receiver of journal.signals.patient_requested: the owner of this clinician's live grant, or None."""
+    if getattr(viewer, "role", None) != "clinician":
+        return None
+    try:
+        parsed = uuid.UUID(str(grant_id))
+    except ValueError:
+        return None
+    grant = active_grant(viewer.id, parsed)
+    return None if grant is None else grant.owner
+
+
 def on_entry_access_requested(app, viewer, checkin) -> EntryAccess | None:
     """Receiver of journal.signals.entry_access_requested."""
     return clinician_entry_access(viewer, checkin)

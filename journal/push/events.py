@@ -18,6 +18,8 @@ EVENTS = {
     "connection_accepted": "You have a new peer connection",
     "thinking_of_you": "Someone is thinking of you",
     "clinician_joined": "A clinician accepted your invitation",
+    # questionnaires: one the member scheduled is due (never which one, never a score)
+    "questionnaire_due": "A questionnaire you asked for is ready",
 }
 
 

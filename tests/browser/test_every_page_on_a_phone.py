@@ -118,6 +118,11 @@ def world(browser, live_server, live_app):
     _form(doctor, "/clinician/redeem", {"code": invitation["code"]})
     grant_id = invitation["grant"]["id"]
     doctor.goto(f"/clinician/patients/{grant_id}")  # one row in the member's access log
+    who5 = _form(me, "/questionnaires/who5", {"q1": "3", "q2": "4", "q3": "2", "q4": "3", "q5": "4"})
+    who5_path = who5.headers["location"]
+    phq9 = _form(me, "/questionnaires/phq9", {**{f"q{n}": "1" for n in range(1, 9)}, "q9": "1"})
+    phq9_path = phq9.headers["location"]  # item 9 above 0: the crisis panel shows
+    _form(me, "/questionnaires/sharing", {"with_clinicians": "1"})
 
     pages = {
         "member": [
@@ -131,6 +136,8 @@ def world(browser, live_server, live_app):
             "/peers/guidelines", f"/peers/entries/{entry_id}", f"/peers/entries/{peer_entry_id}",
             f"/peers/members/{peer_member_id}", f"/peers/report/entry/{peer_entry_id}",
             f"/peers/comments/{comment_id}/edit", "/help", "/privacy",
+            "/questionnaires/", "/questionnaires/who5", "/questionnaires/phq9", "/questionnaires/mspss",
+            who5_path, phq9_path, "/questionnaires/who5/trend", "/questionnaires/phq9/trend",
         ],
         "peer": [
             "/", "/peers/", "/peers/notifications", "/peers/connections", f"/peers/entries/{entry_id}",
@@ -140,7 +147,7 @@ def world(browser, live_server, live_app):
             "/clinician/", "/clinician/profile", "/clinician/redeem", f"/clinician/patients/{grant_id}",
             f"/clinician/patients/{grant_id}/entries", f"/clinician/patients/{grant_id}/entries/{entry_id}",
             f"/clinician/patients/{grant_id}/summary", f"/clinician/patients/{grant_id}/report",
-            "/account", "/help", "/privacy",
+            f"/questionnaires/patients/{grant_id}", "/account", "/help", "/privacy",
         ],
     }
     yield {"pages": {role: (page, pages[role]) for role, page in (("member", me), ("peer", peer),
