@@ -21,6 +21,7 @@ ACTIONS = {
     "export_fhir": "exported entries as FHIR",
     "report": "printed a report",
     "moderation": "reviewed reported content",
+    "safety_plan": "viewed your safety plan",
 }
 
 

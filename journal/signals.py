@@ -7,6 +7,9 @@ Senders use the helpers below, which also gather the answers of receivers that r
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+from uuid import UUID
+
 from blinker import Namespace
 from flask import current_app
 
@@ -31,6 +34,21 @@ entry_access_requested = _signals.signal("entry-access-requested")
 # Panels other features add to the member's own entry page (entry=CheckinView, form=the page's CSRF form):
 # receivers answer Markup (peers: sharing with peers and the replies link).
 entry_page_opened = _signals.signal("entry-page-opened")
+
+# Which clinicians may look at a member's work now? (owner_id=int or clinician_id=int, one of them) Receivers
+# answer a list of LiveGrant, one per live grant (clinicians). The safety plan asks, to offer sharing and to
+# check it on every look.
+live_grants_requested = _signals.signal("live-grants-requested")
+
+
+class LiveGrant(NamedTuple):
+    """A clinician's live access to a member: the names are the ones each side knows the other by."""
+
+    grant_id: UUID
+    owner_id: int
+    clinician_id: int
+    clinician_name: str
+    patient_name: str
 
 
 def answers(signal, **kwargs) -> list:

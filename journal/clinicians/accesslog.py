@@ -18,6 +18,7 @@ VERBS = {
     "export_fhir": "exported",
     "report": "opened a printable report of",
     "moderation": "reviewed reported content:",
+    "safety_plan": "viewed your safety plan",
 }
 SUFFIX = {"export_csv": " as a spreadsheet (CSV)", "export_fhir": " as FHIR data"}
 
@@ -34,6 +35,8 @@ def describe(row: AccessLogEntry, tz_name: str) -> str:
     span = fmt_range(row.first_day, row.last_day)
     what = f"{_entries(row.entry_count)} from {span}" if span else _entries(row.entry_count)
     verb = VERBS.get(row.action, row.description)
+    if row.action == "safety_plan":  # a look at the plan, not at entries
+        return f"{row.viewer_name} {verb}, on {when}"
     if row.action == "dashboard":
         detail = f" ({what})" if row.entry_count else " (no entries in the period shown)"
         return f"{row.viewer_name} {verb}{detail}, on {when}"
