@@ -230,8 +230,8 @@ def stop_sharing(owner: User, raw_grant_id) -> None:
 
 
 def _shared_grants(clinician: User) -> list[signals.LiveGrant]:
-    shares = set(db.session.execute(select(SafetyPlanShare.owner_id, SafetyPlanShare.grant_id).where(
-        SafetyPlanShare.clinician_id == clinician.id)).tuples())
+    shares = {(row.owner_id, row.grant_id) for row in db.session.execute(
+        select(SafetyPlanShare.owner_id, SafetyPlanShare.grant_id).where(SafetyPlanShare.clinician_id == clinician.id))}
     if not shares:
         return []
     with_plan = set(db.session.scalars(select(SafetyPlan.owner_id).where(

@@ -721,9 +721,35 @@
       if (unsynced && !global.confirm(plural(unsynced, "1 check-in", "check-ins") + " on this device " +
           (unsynced === 1 ? "has" : "have") + " not synced yet. Logging out deletes " +
           (unsynced === 1 ? "it" : "them") + " from this device. Log out anyway?")) return false;
-      return wipe().then(function () { return true; });
+      return Promise.all([wipe(), forgetOwnPages()]).then(function () { return true; });
     }).catch(function () { return true; }).then(function (go) { if (go) native(form); });
   }
+
+  // Pages kept for offline use (sw.js: only the member's own safety plan) belong to the account that saw
+  // them. A page from the server (it carries a CSRF token; the public offline pages do not) that shows
+  // nobody signed in, or another account, drops every copy that is not theirs.
+  var OWN_PAGES_CACHE = "pj-own-pages";
+  function forgetOwnPages() {
+    return global.caches ? global.caches.delete(OWN_PAGES_CACHE).catch(function () {}) : Promise.resolve();
+  }
+  function checkOwnPages() {
+    if (!global.caches || !document.querySelector('meta[name="csrf-token"]')) return Promise.resolve();
+    return global.caches.has(OWN_PAGES_CACHE).then(function (exists) {
+      if (!exists) return null;
+      if (!account) return forgetOwnPages();
+      return global.caches.open(OWN_PAGES_CACHE).then(function (cache) {
+        return cache.keys().then(function (requests) {
+          return Promise.all(requests.map(function (request) {
+            return cache.match(request, { ignoreVary: true }).then(function (response) {
+              if (!response || response.headers.get("X-PJ-Offline-Copy") !== account) return cache.delete(request);
+              return null;
+            });
+          }));
+        });
+      });
+    }).catch(function () {});
+  }
+  checkOwnPages();
 
   if (!supported) return;  // e.g. plain http on a LAN address: no WebCrypto, so forms post as usual
 

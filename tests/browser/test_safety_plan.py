@@ -1,0 +1,100 @@
+"""The safety plan on a phone: written at 390 px without sideways scrolling, then opened with no connection
+(the service worker keeps the member's own plan page, and only it); logging out removes that copy."""
+import pytest
+
+from tests.browser.conftest import sign_in
+from tests.browser.test_pwa import controlled
+
+pytestmark = pytest.mark.browser
+
+WORDS = "walk to the river with Juno"
+OWN_COPY = """async () => {
+  if (!(await caches.has("pj-own-pages"))) return null;
+  const cache = await caches.open("pj-own-pages");
+  const hit = await cache.match("/safety-plan", {ignoreVary: true});
+  return hit ? await hit.text() : null;
+}"""
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+def opened_offline(page, path):
+    """Open a page with no connection: whatever answers (the offline page, or nothing at all once logging out
+    removed the service worker too) must not show the plan."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        page.goto(path)
+    except PlaywrightError as exc:
+        assert "ERR_INTERNET_DISCONNECTED" in str(exc)
+        return
+    assert WORDS not in page.content()
+
+
+def fits(page, width=390):
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} scrolls sideways"
+
+
+def test_a_plan_written_on_a_phone_opens_offline_and_is_gone_after_logging_out(phone, live_app):
+    page, _member = sign_in(phone, live_app)
+    controlled(page)
+    page.goto("/help")
+    with page.expect_navigation(url="**/safety-plan"):
+        page.get_by_role("link", name="Open my safety plan").tap()
+    fits(page)
+    with page.expect_navigation(url="**/safety-plan/edit"):
+        page.get_by_role("link", name="Write my safety plan").tap()
+    fits(page)
+    page.fill("#warning_signs", "not sleeping\nthinking I'm a burden")
+    page.fill("#coping", WORDS)
+    page.fill("#helpers-0-name", "Alex (sister)")
+    page.fill("#helpers-0-phone", "+44 7700 900123")
+    page.fill("#reasons", "Juno, my dog")
+    with page.expect_navigation(url="**/safety-plan"):
+        page.get_by_role("button", name="Save my plan").tap()
+    assert WORDS in page.locator("main").inner_text()
+    fits(page)
+    page.wait_for_function(OWN_COPY.replace("async () =>", "async () => !!(await (async () =>") + ")())")
+
+    page.goto("/timeline")  # somewhere else, then the connection goes
+    phone.set_offline(True)
+    page.goto("/safety-plan")
+    main = page.locator("main").inner_text()
+    assert WORDS in main and "Alex (sister)" in main and "Crisis lines" in main
+    assert page.get_by_role("link", name="Call +44 7700 900123").is_visible()
+    page.goto("/timeline")  # any other private page: the offline page, never a copy
+    assert WORDS not in page.locator("main").inner_text()
+    phone.set_offline(False)
+
+    page.goto("/account")
+    with page.expect_navigation(url="**/login"):
+        page.locator("form[action='/logout'] button").tap()
+    assert page.evaluate(OWN_COPY) is None
+    phone.set_offline(True)
+    opened_offline(page, "/safety-plan")
+    phone.set_offline(False)
+
+
+def test_another_account_on_the_same_device_never_sees_the_copy(browser_context, live_app):
+    page, _ = sign_in(browser_context, live_app)
+    controlled(page)
+    page.goto("/safety-plan/edit")
+    page.fill("#coping", WORDS)
+    with page.expect_navigation(url="**/safety-plan"):
+        page.get_by_role("button", name="Save my plan").click()
+    page.wait_for_function("async () => !!(await caches.open('pj-own-pages').then(c => c.match('/safety-plan')))")
+    # The session ends without logging out on this device (e.g. "sign out everywhere" elsewhere): the next
+    # page from the server shows nobody signed in, and the copy goes.
+    browser_context.clear_cookies()
+    page.goto("/login")
+    page.wait_for_function("async () => !(await caches.has('pj-own-pages'))")
+    browser_context.set_offline(True)
+    opened_offline(page, "/safety-plan")
+    browser_context.set_offline(False)
