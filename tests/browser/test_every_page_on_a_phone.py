@@ -118,6 +118,10 @@ def world(browser, live_server, live_app):
     _form(doctor, "/clinician/redeem", {"code": invitation["code"]})
     grant_id = invitation["grant"]["id"]
     doctor.goto(f"/clinician/patients/{grant_id}")  # one row in the member's access log
+    _form(me, "/safety-plan/edit", {"warning_signs": "not sleeping\n" + LONG, "coping": "a walk",
+                                    "helpers-0-name": "Alex " + LONG, "helpers-0-phone": "+44 7700 900123",
+                                    "reasons": "Juno"})
+    _form(me, "/safety-plan/sharing", {"grant_id": grant_id, "action": "share"})
 
     pages = {
         "member": [
@@ -130,17 +134,18 @@ def world(browser, live_server, live_app):
             "/peers/", "/peers/connections", "/peers/notifications", "/peers/suggestions", "/peers/profile",
             "/peers/guidelines", f"/peers/entries/{entry_id}", f"/peers/entries/{peer_entry_id}",
             f"/peers/members/{peer_member_id}", f"/peers/report/entry/{peer_entry_id}",
-            f"/peers/comments/{comment_id}/edit", "/help", "/privacy",
+            f"/peers/comments/{comment_id}/edit", "/help", "/privacy", "/safety-plan", "/safety-plan/edit",
         ],
         "peer": [
             "/", "/peers/", "/peers/notifications", "/peers/connections", f"/peers/entries/{entry_id}",
             f"/peers/members/{my_member_id}", f"/peers/report/entry/{entry_id}", "/account",
+            "/safety-plan", "/safety-plan/edit",  # no plan yet: the invitation to write one, an empty form
         ],
         "clinician": [
             "/clinician/", "/clinician/profile", "/clinician/redeem", f"/clinician/patients/{grant_id}",
             f"/clinician/patients/{grant_id}/entries", f"/clinician/patients/{grant_id}/entries/{entry_id}",
             f"/clinician/patients/{grant_id}/summary", f"/clinician/patients/{grant_id}/report",
-            "/account", "/help", "/privacy",
+            "/account", "/help", "/privacy", "/safety-plan/shared", f"/safety-plan/shared/{grant_id}",
         ],
     }
     yield {"pages": {role: (page, pages[role]) for role, page in (("member", me), ("peer", peer),
