@@ -8,12 +8,22 @@ from tests.browser.test_pwa import controlled
 pytestmark = pytest.mark.browser
 
 WORDS = "walk to the river with Juno"
-OWN_COPY = """async () => {
-  if (!(await caches.has("pj-own-pages"))) return null;
-  const cache = await caches.open("pj-own-pages");
-  const hit = await cache.match("/safety-plan", {ignoreVary: true});
-  return hit ? await hit.text() : null;
-}"""
+# The kept copy as the page's own script reads it (decrypted), and as it lies in IndexedDB (sealed).
+OWN_COPY = "() => PJQueue.keptPage('/safety-plan').then(kept => kept && kept.html)"
+STORED = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("pj-offline");
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains("meta")) { db.close(); resolve(null); return; }
+    const get = db.transaction("meta").objectStore("meta").get("page:/safety-plan");
+    get.onsuccess = () => {
+      const record = get.result;
+      db.close();
+      resolve(record ? JSON.stringify(record) + new TextDecoder().decode(record.data) : null);
+    };
+  };
+})"""
 
 
 @pytest.fixture
@@ -61,7 +71,10 @@ def test_a_plan_written_on_a_phone_opens_offline_and_is_gone_after_logging_out(p
         page.get_by_role("button", name="Save my plan").tap()
     assert WORDS in page.locator("main").inner_text()
     fits(page)
-    page.wait_for_function(OWN_COPY.replace("async () =>", "async () => !!(await (async () =>") + ")())")
+    page.wait_for_function(OWN_COPY)
+    assert WORDS in page.evaluate(OWN_COPY)
+    stored = page.evaluate(STORED)
+    assert stored and WORDS not in stored and "Alex" not in stored, "the kept copy is sealed on the device"
 
     page.goto("/timeline")  # somewhere else, then the connection goes
     phone.set_offline(True)
@@ -76,7 +89,7 @@ def test_a_plan_written_on_a_phone_opens_offline_and_is_gone_after_logging_out(p
     page.goto("/account")
     with page.expect_navigation(url="**/login"):
         page.locator("form[action='/logout'] button").tap()
-    assert page.evaluate(OWN_COPY) is None
+    assert page.evaluate(OWN_COPY) is None and page.evaluate(STORED) is None
     phone.set_offline(True)
     opened_offline(page, "/safety-plan")
     phone.set_offline(False)
@@ -89,12 +102,12 @@ def test_another_account_on_the_same_device_never_sees_the_copy(browser_context,
     page.fill("#coping", WORDS)
     with page.expect_navigation(url="**/safety-plan"):
         page.get_by_role("button", name="Save my plan").click()
-    page.wait_for_function("async () => !!(await caches.open('pj-own-pages').then(c => c.match('/safety-plan')))")
+    page.wait_for_function(OWN_COPY)
     # The session ends without logging out on this device (e.g. "sign out everywhere" elsewhere): the next
     # page from the server shows nobody signed in, and the copy goes.
     browser_context.clear_cookies()
     page.goto("/login")
-    page.wait_for_function("async () => !(await caches.has('pj-own-pages'))")
+    page.wait_for_function(f"() => ({OWN_COPY})().then(html => html === null)")
     browser_context.set_offline(True)
     opened_offline(page, "/safety-plan")
     browser_context.set_offline(False)

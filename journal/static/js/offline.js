@@ -320,11 +320,48 @@
     if (channel) channel.addEventListener("message", function () { listener(); });
   }
 
+  // --- Pages kept for offline use (sw.js keeps only the member's own safety plan): sealed with the same
+  // non-extractable key as the queue, in the "meta" store beside it (so logging out's wipe() takes them
+  // too), with the account they belong to and the headers to answer with. Never plaintext on the device.
+  var PAGE_PREFIX = "page:";
+
+  function keepPage(path, html, account, headers) {
+    var id = PAGE_PREFIX + path;
+    return encrypt(id, html).then(function (sealed) {
+      var record = { id: id, iv: sealed.iv, data: sealed.data, account: String(account), headers: headers || {} };
+      return withStore("meta", "readwrite", function (s) { return s.put(record, id); });
+    });
+  }
+
+  // {html, account, headers} of a kept page, or null (none, or it no longer decrypts).
+  function keptPage(path) {
+    return meta(PAGE_PREFIX + path).then(function (record) {
+      if (!record) return null;
+      return decrypt(record).then(function (html) {
+        return { html: html, account: record.account, headers: record.headers || {} };
+      });
+    }).catch(function () { return null; });
+  }
+
+  // Drop every kept page but those of `account` (all of them when it is empty).
+  function forgetPages(account) {
+    return withStore("meta", "readwrite", function (s) {
+      var cursor = s.openCursor();
+      cursor.onsuccess = function () {
+        var at = cursor.result;
+        if (!at) return;
+        if (typeof at.key === "string" && at.key.indexOf(PAGE_PREFIX) === 0 &&
+            (!account || !at.value || at.value.account !== String(account))) at.delete();
+        at.continue();
+      };
+    });
+  }
+
   // What the service worker (sw.js) and the page below use, and what tests and DevTools drive.
   global.PJQueue = {
     supported: supported, urls: urls, syncTag: SYNC_TAG, enqueue: enqueue, replay: replay, status: status,
     discard: discard, retry: retry, read: read, wipe: wipe, onChange: onChange, freshToken: freshToken,
-    maxAttempts: MAX_ATTEMPTS,
+    maxAttempts: MAX_ATTEMPTS, keepPage: keepPage, keptPage: keptPage, forgetPages: forgetPages,
   };
 
   if (typeof document === "undefined" || !global.document) return;  // the service worker stops here
@@ -721,35 +758,14 @@
       if (unsynced && !global.confirm(plural(unsynced, "1 check-in", "check-ins") + " on this device " +
           (unsynced === 1 ? "has" : "have") + " not synced yet. Logging out deletes " +
           (unsynced === 1 ? "it" : "them") + " from this device. Log out anyway?")) return false;
-      return Promise.all([wipe(), forgetOwnPages()]).then(function () { return true; });
+      return wipe().then(function () { return true; });  // the kept pages too: they live in "meta"
     }).catch(function () { return true; }).then(function (go) { if (go) native(form); });
   }
 
   // Pages kept for offline use (sw.js: only the member's own safety plan) belong to the account that saw
   // them. A page from the server (it carries a CSRF token; the public offline pages do not) that shows
-  // nobody signed in, or another account, drops every copy that is not theirs.
-  var OWN_PAGES_CACHE = "pj-own-pages";
-  function forgetOwnPages() {
-    return global.caches ? global.caches.delete(OWN_PAGES_CACHE).catch(function () {}) : Promise.resolve();
-  }
-  function checkOwnPages() {
-    if (!global.caches || !document.querySelector('meta[name="csrf-token"]')) return Promise.resolve();
-    return global.caches.has(OWN_PAGES_CACHE).then(function (exists) {
-      if (!exists) return null;
-      if (!account) return forgetOwnPages();
-      return global.caches.open(OWN_PAGES_CACHE).then(function (cache) {
-        return cache.keys().then(function (requests) {
-          return Promise.all(requests.map(function (request) {
-            return cache.match(request, { ignoreVary: true }).then(function (response) {
-              if (!response || response.headers.get("X-PJ-Offline-Copy") !== account) return cache.delete(request);
-              return null;
-            });
-          }));
-        });
-      });
-    }).catch(function () {});
-  }
-  checkOwnPages();
+  // nobody signed in, or another account, drops every kept page that is not theirs.
+  if (supported && document.querySelector('meta[name="csrf-token"]')) forgetPages(account).catch(function () {});
 
   if (!supported) return;  // e.g. plain http on a LAN address: no WebCrypto, so forms post as usual
 

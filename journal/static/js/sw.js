@@ -3,9 +3,9 @@
 // - Pages: network first. Offline, /checkin opens the public check-in shell; other pages the offline page.
 // - Never caches pages or API answers: they may hold health data and are `no-store`. Only public files,
 //   with one narrow exception: a page the server marks with `X-PJ-Offline-Copy: <account id>` (only the
-//   member's own safety plan, journal/safetyplan) is kept in OWN_PAGES_CACHE so that it opens offline in a
-//   crisis. Logging out clears it (Clear-Site-Data, and offline.js), and offline.js drops it as soon as a
-//   page shows another account or nobody signed in.
+//   member's own safety plan, journal/safetyplan) is kept, encrypted like the offline queue (offline.js
+//   keepPage), so that it opens offline in a crisis. Logging out wipes it with the queue (offline.js and
+//   Clear-Site-Data), and offline.js drops it as soon as a page shows another account or nobody signed in.
 // - Offline check-ins: replays the encrypted queue (offline.js) on Background Sync where it exists.
 // - Push: a notification for every push (declarative Web Push JSON), "Check in" and "Snooze 1 hour".
 /* global PJQueue */
@@ -18,8 +18,8 @@ PJQueue.urls.csrf = CONFIG.csrf;
 
 var SHELL_CACHE = "pj-shell-" + CONFIG.version;
 var STATIC_CACHE = "pj-static-" + CONFIG.version;
-var OWN_PAGES_CACHE = "pj-own-pages";  // kept across versions: the member's plan must survive an update
 var OFFLINE_COPY_HEADER = "X-PJ-Offline-Copy";
+var KEPT_HEADERS = ["Content-Type", "Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options"];
 var CHECKIN_TIMEOUT_MS = 8000;  // on a very slow connection the check-in page opens from the shell
 var DEFAULT_TITLE = "Peer Journal";
 var DEFAULT_BODY = "How are you today? A check-in takes a few seconds.";
@@ -40,7 +40,7 @@ self.addEventListener("install", function (event) {
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
     return Promise.all(names.filter(function (name) {
-      return name.indexOf("pj-") === 0 && name !== SHELL_CACHE && name !== STATIC_CACHE && name !== OWN_PAGES_CACHE;
+      return name.indexOf("pj-") === 0 && name !== SHELL_CACHE && name !== STATIC_CACHE;
     }).map(function (name) { return caches.delete(name); }));
   }).then(function () { return self.clients.claim(); }));
 });
@@ -70,19 +70,30 @@ function offlinePage(url) {
 }
 
 // The one kind of personal page kept for offline use: answered for a signed-in member, not redirected, and
-// marked by the server (the member's safety plan). Stored by path, with the account it belongs to.
+// marked by the server (the member's safety plan). Sealed under the queue's key, with its account.
 function keepOwnPage(url, response) {
-  if (!response.ok || response.redirected || response.type !== "basic" ||
-      !response.headers.get(OFFLINE_COPY_HEADER)) return Promise.resolve();
-  var copy = response.clone();
-  return caches.open(OWN_PAGES_CACHE).then(function (cache) { return cache.put(url.pathname, copy); })
-    .catch(function () { /* storage full or disabled: the page still works online */ });
+  var account = response.headers.get(OFFLINE_COPY_HEADER);
+  if (!PJQueue.supported || !account || !response.ok || response.redirected || response.type !== "basic") {
+    return Promise.resolve();
+  }
+  var headers = {};
+  KEPT_HEADERS.forEach(function (name) {
+    var value = response.headers.get(name);
+    if (value) headers[name] = value;
+  });
+  return response.clone().text().then(function (html) {
+    return PJQueue.keepPage(url.pathname, html, account, headers);
+  }).catch(function () { /* storage full or disabled: the page still works online */ });
 }
 
 function ownCopy(url) {
-  return caches.open(OWN_PAGES_CACHE).then(function (cache) {
-    return cache.match(url.pathname, { ignoreSearch: true, ignoreVary: true });
-  }).catch(function () { return null; });
+  if (!PJQueue.supported) return Promise.resolve(null);
+  return PJQueue.keptPage(url.pathname).then(function (kept) {
+    if (!kept) return null;
+    var headers = Object.assign({}, kept.headers, { "Cache-Control": "no-store" });
+    headers[OFFLINE_COPY_HEADER] = kept.account;
+    return new Response(kept.html, { status: 200, headers: headers });
+  });
 }
 
 // Network first. Nothing from the network is stored (pages are personal, `no-store`) but the marked page.
