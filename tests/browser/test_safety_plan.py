@@ -78,21 +78,34 @@ def test_a_plan_written_on_a_phone_opens_offline_and_is_gone_after_logging_out(p
 
     page.goto("/timeline")  # somewhere else, then the connection goes
     phone.set_offline(True)
-    page.goto("/safety-plan")
+    # A crisis note written offline: the banner's "Open my safety plan" opens the kept plan, one tap.
+    page.goto("/checkin")
+    form = page.locator("form.checkin-form")
+    form.locator(".scale-option:has(input[name=mood][value='1'])").tap()
+    page.fill("#note", "I can't go on anymore")
+    form.locator("button[type=submit]").tap()
+    link = page.locator("main .crisis-banner").get_by_role("link", name="Open my safety plan")
+    link.wait_for()
+    with page.expect_navigation(url="**/safety-plan"):
+        link.tap()
     main = page.locator("main").inner_text()
     assert WORDS in main and "Alex (sister)" in main and "Crisis lines" in main
     assert page.get_by_role("link", name="Call +44 7700 900123").is_visible()
     page.goto("/timeline")  # any other private page: the offline page, never a copy
     assert WORDS not in page.locator("main").inner_text()
+    page.get_by_role("link", name="Open my safety plan").wait_for()  # its crisis lines lead to the plan too
     phone.set_offline(False)
 
     page.goto("/account")
+    page.once("dialog", lambda dialog: dialog.accept())  # if the offline check-in has not synced yet
     with page.expect_navigation(url="**/login"):
         page.locator("form[action='/logout'] button").tap()
     assert page.evaluate(OWN_COPY) is None and page.evaluate(STORED) is None
     phone.set_offline(True)
     opened_offline(page, "/safety-plan")
     phone.set_offline(False)
+    page.goto("/offline")  # the public offline page no longer offers a plan this device does not keep
+    assert not page.get_by_role("link", name="Open my safety plan").is_visible()
 
 
 def test_another_account_on_the_same_device_never_sees_the_copy(browser_context, live_app):

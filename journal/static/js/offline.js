@@ -710,7 +710,18 @@
       var words = norm(phrase).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       return words && new RegExp("(^|[^a-z0-9_])" + words + "(?=$|[^a-z0-9_])").test(text);
     });
-    if (hit) main.insertBefore(banner.content.cloneNode(true), main.firstChild);
+    if (!hit) return;
+    main.insertBefore(banner.content.cloneNode(true), main.firstChild);
+    revealKeptLinks(main);
+  }
+
+  // "Open my safety plan" on the public offline pages: shown only when this device keeps a plan to open.
+  function revealKeptLinks(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-kept-page][hidden]"), function (link) {
+      meta(PAGE_PREFIX + link.getAttribute("data-kept-page")).then(function (record) {
+        if (record) link.hidden = false;
+      }).catch(function () {});
+    });
   }
 
   function save(form, kind, submitter) {
@@ -766,6 +777,7 @@
   // them. A page from the server (it carries a CSRF token; the public offline pages do not) that shows
   // nobody signed in, or another account, drops every kept page that is not theirs.
   if (supported && document.querySelector('meta[name="csrf-token"]')) forgetPages(account).catch(function () {});
+  if (supported) revealKeptLinks(document);
 
   if (!supported) return;  // e.g. plain http on a LAN address: no WebCrypto, so forms post as usual
 
