@@ -23,6 +23,7 @@ ACTIONS = {
     "moderation": "reviewed reported content",
     "questionnaires": "viewed questionnaire results",
     "questionnaires_fhir": "exported questionnaire results as FHIR",
+    "safety_plan": "viewed your safety plan",
 }
 
 

@@ -7,6 +7,9 @@ Senders use the helpers below, which also gather the answers of receivers that r
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+from uuid import UUID
+
 from blinker import Namespace
 from flask import current_app
 
@@ -36,6 +39,20 @@ entry_page_opened = _signals.signal("entry-page-opened")
 # answer the owner (a User) while that clinician holds the live grant, else None (clinicians). Features with
 # data of their own for clinicians (questionnaires) ask, then check the member's own sharing choice.
 patient_requested = _signals.signal("patient-requested")
+# Which clinicians may look at a member's work now? (owner_id=int or clinician_id=int, one of them) Receivers
+# answer a list of LiveGrant, one per live grant (clinicians). The safety plan asks, to offer sharing and to
+# check it on every look.
+live_grants_requested = _signals.signal("live-grants-requested")
+
+
+class LiveGrant(NamedTuple):
+    """A clinician's live access to a member: the names are the ones each side knows the other by."""
+
+    grant_id: UUID
+    owner_id: int
+    clinician_id: int
+    clinician_name: str
+    patient_name: str
 
 
 def answers(signal, **kwargs) -> list:

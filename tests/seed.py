@@ -74,6 +74,9 @@ def seed_world(members, *, everyone: bool = True) -> World:
 
     invitation = _ok(me.api("POST", "/api/v1/sharing/clinicians", json={"label": "GP"}), 201).get_json()
     _ok(clinician.post("/clinician/redeem", {"code": invitation["code"]}), 302)
+    # A safety plan: its page then shows the delete form and the share form for that clinician.
+    _ok(me.post("/safety-plan/edit", {"warning_signs": "not sleeping", "helpers-0-name": "Alex",
+                                       "helpers-0-phone": "0123 456 789"}), 302)
 
     device = {"endpoint": ENDPOINT, "keys": {"p256dh": P256DH, "auth": AUTH}}
     sub_id = _ok(me.api("POST", "/api/v1/push/subscriptions", json=device), 201).get_json()["id"]

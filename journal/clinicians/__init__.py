@@ -21,3 +21,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     signals.entry_access_requested.connect(services.on_entry_access_requested, app)
     signals.patient_requested.connect(services.on_patient_requested, app)
+    signals.live_grants_requested.connect(services.on_live_grants_requested, app)

@@ -20,6 +20,7 @@ VERBS = {
     "moderation": "reviewed reported content:",
     "questionnaires": "viewed your questionnaire results:",
     "questionnaires_fhir": "exported your questionnaire results as FHIR data:",
+    "safety_plan": "viewed your safety plan",
 }
 SUFFIX = {"export_csv": " as a spreadsheet (CSV)", "export_fhir": " as FHIR data"}
 
@@ -39,6 +40,8 @@ def describe(row: AccessLogEntry, tz_name: str) -> str:
     if row.action.startswith("questionnaires"):
         count = "1 result" if row.entry_count == 1 else f"{row.entry_count} results"
         return f"{row.viewer_name} {verb} {count}{f' from {span}' if span else ''}, on {when}"
+    if row.action == "safety_plan":  # a look at the plan, not at entries
+        return f"{row.viewer_name} {verb}, on {when}"
     if row.action == "dashboard":
         detail = f" ({what})" if row.entry_count else " (no entries in the period shown)"
         return f"{row.viewer_name} {verb}{detail}, on {when}"

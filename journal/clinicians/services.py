@@ -404,3 +404,22 @@ def on_patient_requested(app, viewer, grant_id) -> User | None:
 def on_entry_access_requested(app, viewer, checkin) -> EntryAccess | None:
     """Receiver of journal.signals.entry_access_requested."""
     return clinician_entry_access(viewer, checkin)
+
+
+def on_live_grants_requested(app, owner_id: int | None = None, clinician_id: int | None = None) -> list:
+    """Receiver of journal.signals.live_grants_requested: the live grants of one member or one clinician."""
+    from journal.signals import LiveGrant
+
+    now = utcnow()
+    query = select(ClinicianGrant).where(
+        ClinicianGrant.redeemed_at.is_not(None), ClinicianGrant.clinician_id.is_not(None),
+        ClinicianGrant.revoked_at.is_(None), or_(ClinicianGrant.ends_at.is_(None), ClinicianGrant.ends_at > now),
+    ).options(selectinload(ClinicianGrant.owner), selectinload(ClinicianGrant.clinician))
+    if owner_id is not None:
+        query = query.where(ClinicianGrant.owner_id == owner_id)
+    if clinician_id is not None:
+        query = query.where(ClinicianGrant.clinician_id == clinician_id)
+    if owner_id is None and clinician_id is None:
+        return []
+    return [LiveGrant(grant.id, grant.owner_id, grant.clinician_id, grant.clinician.display_name, shown_name(grant))
+            for grant in db.session.scalars(query.order_by(ClinicianGrant.redeemed_at.desc()))]

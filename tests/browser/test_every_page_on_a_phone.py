@@ -123,6 +123,10 @@ def world(browser, live_server, live_app):
     phq9 = _form(me, "/questionnaires/phq9", {**{f"q{n}": "1" for n in range(1, 9)}, "q9": "1"})
     phq9_path = phq9.headers["location"]  # item 9 above 0: the crisis panel shows
     _form(me, "/questionnaires/sharing", {"with_clinicians": "1"})
+    _form(me, "/safety-plan/edit", {"warning_signs": "not sleeping\n" + LONG, "coping": "a walk",
+                                    "helpers-0-name": "Alex " + LONG, "helpers-0-phone": "+44 7700 900123",
+                                    "reasons": "Juno"})
+    _form(me, "/safety-plan/sharing", {"grant_id": grant_id, "action": "share"})
 
     pages = {
         "member": [
@@ -135,19 +139,21 @@ def world(browser, live_server, live_app):
             "/peers/", "/peers/connections", "/peers/notifications", "/peers/suggestions", "/peers/profile",
             "/peers/guidelines", f"/peers/entries/{entry_id}", f"/peers/entries/{peer_entry_id}",
             f"/peers/members/{peer_member_id}", f"/peers/report/entry/{peer_entry_id}",
-            f"/peers/comments/{comment_id}/edit", "/help", "/privacy",
+            f"/peers/comments/{comment_id}/edit", "/help", "/privacy", "/safety-plan", "/safety-plan/edit",
             "/questionnaires/", "/questionnaires/who5", "/questionnaires/phq9", "/questionnaires/mspss",
             who5_path, phq9_path, "/questionnaires/who5/trend", "/questionnaires/phq9/trend",
         ],
         "peer": [
             "/", "/peers/", "/peers/notifications", "/peers/connections", f"/peers/entries/{entry_id}",
             f"/peers/members/{my_member_id}", f"/peers/report/entry/{entry_id}", "/account",
+            "/safety-plan", "/safety-plan/edit",  # no plan yet: the invitation to write one, an empty form
         ],
         "clinician": [
             "/clinician/", "/clinician/profile", "/clinician/redeem", f"/clinician/patients/{grant_id}",
             f"/clinician/patients/{grant_id}/entries", f"/clinician/patients/{grant_id}/entries/{entry_id}",
             f"/clinician/patients/{grant_id}/summary", f"/clinician/patients/{grant_id}/report",
-            f"/questionnaires/patients/{grant_id}", "/account", "/help", "/privacy",
+            f"/questionnaires/patients/{grant_id}", "/account", "/help", "/privacy", "/safety-plan/shared",
+            f"/safety-plan/shared/{grant_id}",
         ],
     }
     yield {"pages": {role: (page, pages[role]) for role, page in (("member", me), ("peer", peer),

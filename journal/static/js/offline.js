@@ -320,11 +320,48 @@
     if (channel) channel.addEventListener("message", function () { listener(); });
   }
 
+  // --- Pages kept for offline use (sw.js keeps only the member's own safety plan): sealed with the same
+  // non-extractable key as the queue, in the "meta" store beside it (so logging out's wipe() takes them
+  // too), with the account they belong to and the headers to answer with. Never plaintext on the device.
+  var PAGE_PREFIX = "page:";
+
+  function keepPage(path, html, account, headers) {
+    var id = PAGE_PREFIX + path;
+    return encrypt(id, html).then(function (sealed) {
+      var record = { id: id, iv: sealed.iv, data: sealed.data, account: String(account), headers: headers || {} };
+      return withStore("meta", "readwrite", function (s) { return s.put(record, id); });
+    });
+  }
+
+  // {html, account, headers} of a kept page, or null (none, or it no longer decrypts).
+  function keptPage(path) {
+    return meta(PAGE_PREFIX + path).then(function (record) {
+      if (!record) return null;
+      return decrypt(record).then(function (html) {
+        return { html: html, account: record.account, headers: record.headers || {} };
+      });
+    }).catch(function () { return null; });
+  }
+
+  // Drop every kept page but those of `account` (all of them when it is empty).
+  function forgetPages(account) {
+    return withStore("meta", "readwrite", function (s) {
+      var cursor = s.openCursor();
+      cursor.onsuccess = function () {
+        var at = cursor.result;
+        if (!at) return;
+        if (typeof at.key === "string" && at.key.indexOf(PAGE_PREFIX) === 0 &&
+            (!account || !at.value || at.value.account !== String(account))) at.delete();
+        at.continue();
+      };
+    });
+  }
+
   // What the service worker (sw.js) and the page below use, and what tests and DevTools drive.
   global.PJQueue = {
     supported: supported, urls: urls, syncTag: SYNC_TAG, enqueue: enqueue, replay: replay, status: status,
     discard: discard, retry: retry, read: read, wipe: wipe, onChange: onChange, freshToken: freshToken,
-    maxAttempts: MAX_ATTEMPTS,
+    maxAttempts: MAX_ATTEMPTS, keepPage: keepPage, keptPage: keptPage, forgetPages: forgetPages,
   };
 
   if (typeof document === "undefined" || !global.document) return;  // the service worker stops here
@@ -673,7 +710,18 @@
       var words = norm(phrase).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       return words && new RegExp("(^|[^a-z0-9_])" + words + "(?=$|[^a-z0-9_])").test(text);
     });
-    if (hit) main.insertBefore(banner.content.cloneNode(true), main.firstChild);
+    if (!hit) return;
+    main.insertBefore(banner.content.cloneNode(true), main.firstChild);
+    revealKeptLinks(main);
+  }
+
+  // "Open my safety plan" on the public offline pages: shown only when this device keeps a plan to open.
+  function revealKeptLinks(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-kept-page][hidden]"), function (link) {
+      meta(PAGE_PREFIX + link.getAttribute("data-kept-page")).then(function (record) {
+        if (record) link.hidden = false;
+      }).catch(function () {});
+    });
   }
 
   function save(form, kind, submitter) {
@@ -721,9 +769,15 @@
       if (unsynced && !global.confirm(plural(unsynced, "1 check-in", "check-ins") + " on this device " +
           (unsynced === 1 ? "has" : "have") + " not synced yet. Logging out deletes " +
           (unsynced === 1 ? "it" : "them") + " from this device. Log out anyway?")) return false;
-      return wipe().then(function () { return true; });
+      return wipe().then(function () { return true; });  // the kept pages too: they live in "meta"
     }).catch(function () { return true; }).then(function (go) { if (go) native(form); });
   }
+
+  // Pages kept for offline use (sw.js: only the member's own safety plan) belong to the account that saw
+  // them. A page from the server (it carries a CSRF token; the public offline pages do not) that shows
+  // nobody signed in, or another account, drops every kept page that is not theirs.
+  if (supported && document.querySelector('meta[name="csrf-token"]')) forgetPages(account).catch(function () {});
+  if (supported) revealKeptLinks(document);
 
   if (!supported) return;  // e.g. plain http on a LAN address: no WebCrypto, so forms post as usual
 

@@ -1,7 +1,11 @@
 // Peer Journal's service worker, served at /sw.js (root scope) after a `self.PJ_SW = {...}` line.
 // - App shell (CSS, JS, icons, two public offline pages) precached per version; old caches removed.
 // - Pages: network first. Offline, /checkin opens the public check-in shell; other pages the offline page.
-// - Never caches pages or API answers: they may hold health data and are `no-store`. Only public files.
+// - Never caches pages or API answers: they may hold health data and are `no-store`. Only public files,
+//   with one narrow exception: a page the server marks with `X-PJ-Offline-Copy: <account id>` (only the
+//   member's own safety plan, journal/safetyplan) is kept, encrypted like the offline queue (offline.js
+//   keepPage), so that it opens offline in a crisis. Logging out wipes it with the queue (offline.js and
+//   Clear-Site-Data), and offline.js drops it as soon as a page shows another account or nobody signed in.
 // - Offline check-ins: replays the encrypted queue (offline.js) on Background Sync where it exists.
 // - Push: a notification for every push (declarative Web Push JSON), "Check in" and "Snooze 1 hour".
 /* global PJQueue */
@@ -14,6 +18,8 @@ PJQueue.urls.csrf = CONFIG.csrf;
 
 var SHELL_CACHE = "pj-shell-" + CONFIG.version;
 var STATIC_CACHE = "pj-static-" + CONFIG.version;
+var OFFLINE_COPY_HEADER = "X-PJ-Offline-Copy";
+var KEPT_HEADERS = ["Content-Type", "Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options"];
 var CHECKIN_TIMEOUT_MS = 8000;  // on a very slow connection the check-in page opens from the shell
 var DEFAULT_TITLE = "Peer Journal";
 var DEFAULT_BODY = "How are you today? A check-in takes a few seconds.";
@@ -63,10 +69,44 @@ function offlinePage(url) {
   }).then(function (response) { return response || Response.error(); });
 }
 
-// Network first. Nothing from the network is stored: pages are personal (`no-store`).
-function page(request, url) {
+// The one kind of personal page kept for offline use: answered for a signed-in member, not redirected, and
+// marked by the server (the member's safety plan). Sealed under the queue's key, with its account.
+function keepOwnPage(url, response) {
+  var account = response.headers.get(OFFLINE_COPY_HEADER);
+  if (!PJQueue.supported || !account || !response.ok || response.redirected || response.type !== "basic") {
+    return Promise.resolve();
+  }
+  var headers = {};
+  KEPT_HEADERS.forEach(function (name) {
+    var value = response.headers.get(name);
+    if (value) headers[name] = value;
+  });
+  return response.clone().text().then(function (html) {
+    return PJQueue.keepPage(url.pathname, html, account, headers);
+  }).catch(function () { /* storage full or disabled: the page still works online */ });
+}
+
+function ownCopy(url) {
+  if (!PJQueue.supported) return Promise.resolve(null);
+  return PJQueue.keptPage(url.pathname).then(function (kept) {
+    if (!kept) return null;
+    var headers = Object.assign({}, kept.headers, { "Cache-Control": "no-store" });
+    headers[OFFLINE_COPY_HEADER] = kept.account;
+    return new Response(kept.html, { status: 200, headers: headers });
+  });
+}
+
+// Network first. Nothing from the network is stored (pages are personal, `no-store`) but the marked page.
+function page(event, request, url) {
   var network = fetch(request);
-  if (!isCheckinPage(url)) return network.catch(function () { return offlinePage(url); });
+  if (!isCheckinPage(url)) {
+    return network.then(function (response) {
+      event.waitUntil(keepOwnPage(url, response));
+      return response;
+    }, function () {
+      return ownCopy(url).then(function (copy) { return copy || offlinePage(url); });
+    });
+  }
   // Whichever comes first wins: a promise settles once, later calls to resolve() do nothing.
   return new Promise(function (resolve) {
     var timer = setTimeout(function () {
@@ -106,7 +146,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (!sameOrigin(url)) return;
   if (request.mode === "navigate") {
-    event.respondWith(page(request, url));
+    event.respondWith(page(event, request, url));
   } else if (url.pathname.indexOf("/static/") === 0 && url.searchParams.has("v")) {
     event.respondWith(asset(request));
   }
