@@ -103,7 +103,7 @@ def result(response_id: uuid.UUID):
     earlier = [r for r in history if (r.taken_at, str(r.id)) < (found.taken_at, str(found.id))]
     previous = earlier[-1] if earlier else None
     return render_template("questionnaires/result.html", result=found, previous=previous,
-                           safety_plan=safety_plan_url() if found.item9 else None, form=ActionForm())
+                           form=ActionForm())
 
 
 @bp.post("/results/<uuid:response_id>/delete")

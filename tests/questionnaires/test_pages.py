@@ -93,7 +93,7 @@ def test_phq9_item9_shows_crisis_resources_safety_plan_wording_and_nobody_is_tol
     html = member.get(result_path(take(member, "phq9", phq9(2, difficulty="1")))).get_data(as_text=True)
     assert 'id="item9-support"' in html and "not a suicide-risk assessment" in html
     assert "988" in html and "Samaritans" in html and "Nobody else has been told" in html
-    assert "/safety-plan" not in html  # no safety-plan feature in this build
+    assert html.count('href="/safety-plan"') == 1  # one tap to the member's own plan
     with app.app_context():
         from journal.push.models import PushNotification
 
@@ -192,14 +192,7 @@ def test_a_connected_peer_learns_nothing_of_an_item9_answer(app, members):
         assert len(db.session.scalars(select(PushNotification)).all()) == before
 
 
-def test_item9_offers_the_members_own_safety_plan_when_the_app_has_one(app, members):
-    # Stand-in for the `safetyplan` feature (built elsewhere): its endpoint safety_plan.show at /safety-plan.
-    from flask import Blueprint
-
-    stand_in = Blueprint("safety_plan", __name__)
-    stand_in.add_url_rule("/safety-plan", "show", lambda: "plan")
-    app.register_blueprint(stand_in)
-    app.config["FEATURES"] = (*app.config["FEATURES"], "safetyplan")
+def test_item9_offers_the_members_own_safety_plan(app, members):
     member = members.make()
     html = member.get(result_path(take(member, "phq9", phq9(1)))).get_data(as_text=True)
     assert 'href="/safety-plan"' in html and "Open my safety plan" in html
