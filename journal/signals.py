@@ -32,6 +32,11 @@ entry_access_requested = _signals.signal("entry-access-requested")
 # receivers answer Markup (peers: sharing with peers and the replies link).
 entry_page_opened = _signals.signal("entry-page-opened")
 
+# Who is in this member's peer circle now? (user=User) Receivers answer a set of user ids: the members who
+# may see what `user` shares with peers and whose shares `user` may see (peers: accepted connections, both
+# taking part, no block either way, nobody suspended). Milestones shows shared milestones to them only.
+peer_circle_requested = _signals.signal("peer-circle-requested")
+
 
 def answers(signal, **kwargs) -> list:
     """Send `signal` for the current app and return the receivers' answers that are not None, in the
@@ -48,6 +53,14 @@ def first_answer(signal, **kwargs):
         if value is not None:
             return value
     return None
+
+
+def peer_circle(user) -> frozenset[int]:
+    """The ids of the member's peer circle (see peer_circle_requested); empty without the peers feature."""
+    circle: set[int] = set()
+    for answer in answers(peer_circle_requested, user=user):
+        circle |= answer
+    return frozenset(circle)
 
 
 def notify_member(*, user_id: int, event: str, path: str) -> None:
