@@ -5,6 +5,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from tests.peers.conftest import peers  # noqa: F401  (the fixture: two connected members, author and peer)
+
 
 def local_today(tz: str = "UTC") -> date:
     """The member's day now, read from the test's clock (call it inside the test)."""

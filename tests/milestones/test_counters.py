@@ -77,7 +77,8 @@ def test_bad_input_gets_a_message_and_saves_nothing(app, member, fields, message
 def test_days_are_counted_on_the_members_own_day(members):
     """At 12:00 UTC it is already tomorrow at UTC+14 and still today at UTC-11: the same start day is one day
     ago for one member and today for the other, and only the first may pick the later day."""
-    instant = datetime.combine(local_today() + timedelta(days=40), datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+    day = local_today() + timedelta(days=40)
+    instant = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
     with time_machine.travel(instant, tick=False):
         east = members.make(timezone="Pacific/Kiritimati")
         west = members.make(timezone="Pacific/Pago_Pago")
