@@ -195,6 +195,8 @@ def start_again(user: User, view: CounterView, new_start: date, today: date) -> 
     """Begin a new run from `new_start` (today or an earlier day). The run before is kept in the counter's
     private history; returns its length in days, which still count."""
     new_start = check_start(new_start, today, "start")
+    if new_start < view.start:
+        raise ValidationError({"start": f"Choose {view.start.isoformat()} or a later day: this count began then."})
     earlier = Run(view.start, new_start, max(0, (new_start - view.start).days))
     runs = [*view.runs, earlier]
     _seal(user, view.row, _payload(view.label, new_start, 0, runs))

@@ -87,7 +87,8 @@ def start_again(counter_id):
             except services.ValidationError as exc:
                 form.start.errors.extend(exc.fields.values())
             else:
-                flash(f"Starting again takes courage. Your earlier {days_text(earlier)} still count.", "success")
+                flash(f"Starting again takes courage. Your earlier {days_text(earlier)} still count." if earlier
+                      else "Starting again takes courage. Every new start counts.", "success")
                 return redirect(url_for("milestones.show", counter_id=view.id))
     return _render("milestones/start_again.html", 422 if form.errors else 200, counter=view, form=form,
                    today=today)

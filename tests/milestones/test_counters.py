@@ -163,6 +163,13 @@ def test_the_members_own_words_are_theirs_to_use(member):
     assert page.lower().count("relapse") == page.count("days since relapse") * 1
 
 
+def test_starting_again_on_the_first_day_says_nothing_of_zero_days(member):
+    counter = new_counter(member, "sober")
+    response = member.post(f"/milestones/{counter}/start-again", {"when": "today"})
+    page = text(member.get(response.headers["Location"]))
+    assert "Starting again takes courage. Every new start counts." in page and "0 days still" not in page
+
+
 def test_starting_again_from_an_earlier_day(member):
     today = local_today()
     counter = new_counter(member, "sober", days_ago=20)
@@ -174,12 +181,14 @@ def test_starting_again_from_an_earlier_day(member):
 
 
 @pytest.mark.parametrize("fields, message", [({}, "Choose a day, or start again from today."),
-                                             ({"start": "TOMORROW"}, "Choose today or an earlier day")])
+                                             ({"start": "TOMORROW"}, "Choose today or an earlier day"),
+                                             ({"start": "BEFORE"}, "or a later day: this count began then.")])
 def test_starting_again_refuses_an_unclear_day(member, fields, message):
     counter = new_counter(member, "sober", days_ago=5)
     tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    before = (local_today() - timedelta(days=6)).isoformat()
     response = member.post(f"/milestones/{counter}/start-again",
-                           {k: v.replace("TOMORROW", tomorrow) for k, v in fields.items()})
+                           {k: v.replace("TOMORROW", tomorrow).replace("BEFORE", before) for k, v in fields.items()})
     assert response.status_code == 422 and message in text(response)
     assert "<strong>5 days</strong>" in text(member.get(f"/milestones/{counter}"))
 
