@@ -2,11 +2,11 @@
 deleting; and the milestones my peers shared, with support to send."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from journal import database
-from journal.extensions import utcnow
+from journal.extensions import limiter, utcnow
 from journal.forms import ActionForm, ask_first, confirmed
 from journal.milestones import bp, services
 from journal.milestones.counting import ACKNOWLEDGEMENTS, MILESTONES, days_text
@@ -16,6 +16,12 @@ from journal.security import parse_id, roles_only
 from journal.urls import has_feature
 
 member_required = roles_only("member")
+
+# Each reaction added tells the member; a limit per account (the peers' reaction budget, counted apart)
+# keeps a tapping finger from turning into a stream of notifications.
+reaction_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PEER_REACTIONS"],
+                               key_func=lambda: f"account:{current_user.id}", scope="milestones-reactions",
+                               methods=["POST"])
 
 
 def _render(template: str, status: int = 200, **context):
@@ -151,6 +157,7 @@ def peers():
 
 @bp.post("/shared/<share_id>/react")
 @member_required
+@reaction_limit
 def react(share_id):
     if not ActionForm().validate_on_submit():
         abort(400)

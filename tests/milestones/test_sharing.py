@@ -188,3 +188,14 @@ def test_the_label_is_absent_from_the_sqlite_file_and_wal(sqlite_app):
     for path in files:
         assert CANARY.encode() not in path.read_bytes(), f"label readable in {path.name}"
 
+
+
+@pytest.mark.parametrize("config_overrides", [{"RATELIMIT_PEER_REACTIONS": "2 per minute"}])
+def test_reacting_is_rate_limited_per_account(peers):
+    author, peer = peers
+    counter = new_counter(author, "sober", days_ago=8)
+    share(author, counter, 7)
+    [share_id] = share_ids(peer)
+    for _ in range(2):
+        assert peer.post(f"/milestones/shared/{share_id}/react", {"kind": "proud"}).status_code == 302
+    assert peer.post(f"/milestones/shared/{share_id}/react", {"kind": "proud"}).status_code == 429
