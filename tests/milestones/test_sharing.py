@@ -8,9 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from journal import signals
-from tests.conftest import Client
+from journal.extensions import db
+from journal.milestones.models import Counter, MilestoneReaction, MilestoneShare
+from tests.conftest import PASSWORD, Client
 from tests.milestones.conftest import new_counter, text
 from tests.peers.conftest import accept_guidelines, connect, opt_in
 
@@ -199,3 +202,16 @@ def test_reacting_is_rate_limited_per_account(peers):
     for _ in range(2):
         assert peer.post(f"/milestones/shared/{share_id}/react", {"kind": "proud"}).status_code == 302
     assert peer.post(f"/milestones/shared/{share_id}/react", {"kind": "proud"}).status_code == 429
+
+
+def test_deleting_the_account_takes_counters_shares_and_reactions_with_it(app, peers):
+    author, peer = peers
+    counter = new_counter(author, "sober", days_ago=8)
+    share(author, counter, 7)
+    [share_id] = share_ids(peer)
+    peer.post(f"/milestones/shared/{share_id}/react", {"kind": "strength"})
+    assert author.post("/account/delete", {"password": PASSWORD, "confirm": "y"}).status_code == 302
+    assert share_ids(peer) == []
+    with app.app_context():
+        for model in (Counter, MilestoneShare, MilestoneReaction):
+            assert db.session.scalar(select(func.count()).select_from(model)) == 0, model.__name__
