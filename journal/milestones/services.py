@@ -131,19 +131,18 @@ def create_counter(user: User, label: str, start: date, today: date) -> Counter:
     return counter
 
 
-def _shares(counter_ids: list[uuid.UUID], owner_id: int) -> dict[uuid.UUID, list[ShareView]]:
+def _shares(counter_ids: list[uuid.UUID], owner: User) -> dict[uuid.UUID, list[ShareView]]:
     """Each counter's shares with the support they received from the owner's circle now (2 queries)."""
     by_counter: dict[uuid.UUID, list[ShareView]] = defaultdict(list)
     if not counter_ids:
         return by_counter
     by_id = {}
     for row in db.session.scalars(select(MilestoneShare).where(MilestoneShare.counter_id.in_(counter_ids),
-                                                               MilestoneShare.owner_id == owner_id)
+                                                               MilestoneShare.owner_id == owner.id)
                                   .order_by(MilestoneShare.created_at)):
         view = ShareView(row.id, row.days, row.label_ct is not None, row.created_at)
         by_counter[row.counter_id].append(view)
         by_id[row.id] = view
-    owner = db.session.get(User, owner_id)
     _count_reactions(by_id, signals.peer_circle(owner) if by_id else frozenset())
     return by_counter
 
@@ -164,7 +163,7 @@ def counters_of(user: User, today: date) -> list[CounterView]:
     rows = db.session.scalars(select(Counter).where(Counter.owner_id == user.id)
                               .order_by(Counter.created_at, Counter.id)).all()
     views = [_open(user, row, today) for row in rows]
-    shares = _shares([v.id for v in views], user.id)
+    shares = _shares([v.id for v in views], user)
     for view in views:
         view.shares = shares.get(view.id, [])
     return views
@@ -175,7 +174,7 @@ def counter_of(user: User, counter_id: uuid.UUID, today: date) -> CounterView:
     if row is None or row.owner_id != user.id:
         raise NotFound("That counter is not there.")
     view = _open(user, row, today)
-    view.shares = _shares([row.id], user.id).get(row.id, [])
+    view.shares = _shares([row.id], user).get(row.id, [])
     return view
 
 
