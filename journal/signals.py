@@ -53,6 +53,10 @@ class LiveGrant(NamedTuple):
     clinician_id: int
     clinician_name: str
     patient_name: str
+# Who is in this member's peer circle now? (user=User) Receivers answer a set of user ids: the members who
+# may see what `user` shares with peers and whose shares `user` may see (peers: accepted connections, both
+# taking part, no block either way, nobody suspended). Milestones shows shared milestones to them only.
+peer_circle_requested = _signals.signal("peer-circle-requested")
 
 
 def answers(signal, **kwargs) -> list:
@@ -70,6 +74,14 @@ def first_answer(signal, **kwargs):
         if value is not None:
             return value
     return None
+
+
+def peer_circle(user) -> frozenset[int]:
+    """The ids of the member's peer circle (see peer_circle_requested); empty without the peers feature."""
+    circle: set[int] = set()
+    for answer in answers(peer_circle_requested, user=user):
+        circle |= answer
+    return frozenset(circle)
 
 
 def notify_member(*, user_id: int, event: str, path: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from tests.conftest import Client, add_item, make_checkin
 
@@ -71,6 +72,12 @@ def seed_world(members, *, everyone: bool = True) -> World:
     _ok(peer.api("POST", f"/api/v1/peers/connections/{my_member_id}/accept"), 200)
     peer_entry_id = make_checkin(peer, note="peer's", audience={"peers": True})["id"]
     comment = _ok(me.api("POST", f"/api/v1/peers/entries/{peer_entry_id}/comments", json={"body": "Hugs"}), 201)
+
+    # A recovery counter of mine with a milestone shared (and others to share), and one my peer shared.
+    for owner, days in ((me, "30"), (peer, "7")):
+        start = (datetime.now(UTC).date() - timedelta(days=40)).isoformat()
+        counter = _ok(owner.post("/milestones/new", {"label": "sober", "start": start}), 302).headers["Location"]
+        _ok(owner.post(f"{counter}/share", {"days": days}), 302)
 
     invitation = _ok(me.api("POST", "/api/v1/sharing/clinicians", json={"label": "GP"}), 201).get_json()
     _ok(clinician.post("/clinician/redeem", {"code": invitation["code"]}), 302)

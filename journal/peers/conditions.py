@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from journal.reactions import REACTIONS  # noqa: F401  (the app's one vocabulary, used by peers from here)
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -125,13 +127,6 @@ SUPPORT_MODES: dict[str, str] = {
 AVATAR_COLOURS: dict[str, str] = {
     "teal": "#2f6f62", "blue": "#2b5c9e", "indigo": "#4b4c9c", "plum": "#7a3d76",
     "rose": "#a63a5a", "rust": "#a24b1f", "olive": "#5b6b1f", "slate": "#4a5a66",
-}
-
-REACTIONS: dict[str, str] = {
-    "strength": "Sending strength",
-    "been_there": "Been there",
-    "proud": "Proud of you",
-    "thinking": "Thinking of you",
 }
 
 REPORT_REASONS: dict[str, str] = {

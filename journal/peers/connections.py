@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from journal import database
 from journal.accounts import User
@@ -55,6 +56,28 @@ def connected_ids_query(user_id: int):
 
 def suspended_ids_query(now: datetime):
     return select(Suspension.user_id).where(or_(Suspension.until.is_(None), Suspension.until > now))
+
+
+def circle_of(user_id: int, now: datetime | None = None) -> set[int]:
+    """The member's peer circle: accepted connections, both with peer support on, both members (not staff),
+    no block either way, nobody suspended; empty when the member does not take part (one query)."""
+    other, mine = aliased(PeerProfile), aliased(PeerProfile)
+    now = now or utcnow()
+    return set(db.session.scalars(
+        select(User.id)
+        .join(other, other.user_id == User.id)
+        .where(User.id.in_(connected_ids_query(user_id)), other.enabled, User.role == "member",
+               User.id.not_in(blocked_ids_query(user_id)), User.id.not_in(suspended_ids_query(now)),
+               exists().where(mine.user_id == user_id, mine.enabled),
+               ~exists().where(Suspension.user_id == user_id,
+                               or_(Suspension.until.is_(None), Suspension.until > now)))))
+
+
+def on_peer_circle_requested(app, user) -> set[int] | None:
+    """Receiver of journal.signals.peer_circle_requested (staff accounts have no circle)."""
+    if getattr(user, "role", None) != "member":
+        return set()
+    return circle_of(user.id)
 
 
 def is_suspended(user_id: int, now: datetime | None = None) -> bool:

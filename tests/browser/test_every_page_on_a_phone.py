@@ -8,6 +8,8 @@ both schemes). Every <details> is opened first, so "For an earlier day?" and the
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -128,6 +130,14 @@ def world(browser, live_server, live_app):
                                     "reasons": "Juno"})
     _form(me, "/safety-plan/sharing", {"grant_id": grant_id, "action": "share"})
 
+    # A counter in the member's longest words, started again once (its history), its 30 days shared by name.
+    long_ago, lately = date.today() - timedelta(days=400), date.today() - timedelta(days=40)
+    location = _form(me, "/milestones/new", {"label": LONG, "start": long_ago.isoformat()}).headers["location"]
+    counter = location.rstrip("/").rsplit("/", 1)[1]
+    _form(me, f"/milestones/{counter}/start-again", {"start": lately.isoformat()})
+    _form(me, f"/milestones/{counter}/share", {"days": "30", "with_label": "y"})
+    _form(me, f"/milestones/{counter}/share", {"days": "7"})
+
     pages = {
         "member": [
             "/", "/checkin", "/checkin/offline", "/offline", "/timeline", "/journal/calendar", "/journal/charts",
@@ -142,11 +152,14 @@ def world(browser, live_server, live_app):
             f"/peers/comments/{comment_id}/edit", "/help", "/privacy", "/safety-plan", "/safety-plan/edit",
             "/questionnaires/", "/questionnaires/who5", "/questionnaires/phq9", "/questionnaires/mspss",
             who5_path, phq9_path, "/questionnaires/who5/trend", "/questionnaires/phq9/trend",
+            "/milestones/", "/milestones/new", f"/milestones/{counter}", f"/milestones/{counter}/start-again",
+            "/milestones/peers",
         ],
         "peer": [
             "/", "/peers/", "/peers/notifications", "/peers/connections", f"/peers/entries/{entry_id}",
             f"/peers/members/{my_member_id}", f"/peers/report/entry/{entry_id}", "/account",
             "/safety-plan", "/safety-plan/edit",  # no plan yet: the invitation to write one, an empty form
+            "/milestones/peers", "/milestones/",
         ],
         "clinician": [
             "/clinician/", "/clinician/profile", "/clinician/redeem", f"/clinician/patients/{grant_id}",

@@ -38,7 +38,8 @@ EXEMPT = {
 }
 STARTS = {
     "visitor": ["/", "/login", "/register"],
-    "member": ["/", "/checkin", "/timeline", "/track", "/account", "/peers/", "/sharing/clinicians/", "/reminders"],
+    "member": ["/", "/checkin", "/timeline", "/track", "/account", "/peers/", "/sharing/clinicians/", "/reminders",
+               "/milestones/", "/milestones/peers"],
     "clinician": ["/", "/clinician/"],
     "moderator": ["/peers/moderation"],
 }
