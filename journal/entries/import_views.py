@@ -1,0 +1,103 @@
+"""Bring your history: upload a CSV export (Daylio, Bearable, or this journal's own), see what it would
+create, then import it. The member's own journal only: no URL here names anyone.
+
+The two posts read a body larger than the app's usual limit, so they check their CSRF token themselves
+(after raising the limit for this request) instead of in CSRFProtect's hook, which would read the body
+first; and they keep the upload in memory, never in a temporary file on disk.
+"""
+from __future__ import annotations
+
+import io
+
+from flask import current_app, render_template, request
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from journal.entries import bp, imports
+from journal.entries.importing import ImportFileError
+from journal.entries.views import journal_required
+from journal.extensions import csrf, utcnow
+from journal.forms import ActionForm
+
+IMPORT_MAX_BYTES = 2 * 1024 * 1024  # a few years of daily check-ins with notes
+
+
+def _most() -> int:
+    return current_app.config.get("IMPORT_MAX_BYTES", IMPORT_MAX_BYTES)
+
+
+def size_words(size: int) -> str:
+    """2 MB, 512 KB: the limit as people read it."""
+    return f"{size / (1024 * 1024):g} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def _too_large() -> str:
+    return f"That file is larger than {size_words(_most())}. Export a shorter period and import it in parts."
+
+
+def _upload_page(error: str | None = None, status: int = 200):
+    return render_template("entries/import.html", form=ActionForm(), error=error, most=size_words(_most())), status
+
+
+def _read_form() -> ActionForm | None:
+    """The posted form, read with this page's larger limit and in memory; None if its token is not valid."""
+    req = request._get_current_object()
+    req.max_content_length = _most() + 64 * 1024
+    req.max_form_memory_size = _most() * 2  # the sealed file coming back from the preview
+    req._get_file_stream = lambda *args, **kwargs: io.BytesIO()  # never a temporary file holding the upload
+    form = ActionForm()
+    return form if form.validate_on_submit() else None
+
+
+@bp.get("/journal/import")
+@journal_required
+def import_start():
+    return _upload_page()
+
+
+@bp.post("/journal/import/preview")
+@csrf.exempt
+@journal_required
+def import_preview():
+    try:
+        if _read_form() is None:
+            return _upload_page("Your session expired or the form was stale. Choose the file again.", 400)
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        return _upload_page(_too_large(), 413)
+    data = upload.read(_most() + 1) if upload else b""
+    if not data:
+        return _upload_page("Choose a CSV file to import.", 422)
+    if len(data) > _most():
+        return _upload_page(_too_large(), 413)
+    now = utcnow()
+    try:
+        plan = imports.plan_import(current_user, data, now=now)
+    except ImportFileError as exc:
+        return _upload_page(exc.message, 422)
+    return render_template("entries/import_preview.html", plan=plan, filename=upload.filename or "",
+                           sealed=imports.seal_upload(current_user, data, upload.filename or "", now=now),
+                           form=ActionForm())
+
+
+@bp.post("/journal/import")
+@csrf.exempt
+@journal_required
+def import_confirm():
+    try:
+        if _read_form() is None:
+            return _upload_page("Your session expired or the form was stale. Choose the file again.", 400)
+        sealed = request.form.get("sealed", "")
+    except RequestEntityTooLarge:
+        return _upload_page(_too_large(), 413)
+    now = utcnow()
+    try:
+        data, filename = imports.open_upload(current_user, sealed, now=now, most=_most())
+        plan = imports.plan_import(current_user, data, now=now)
+        if plan.errors and request.form.get("skip_bad_rows") != "1":
+            raise ImportFileError("Nothing was imported: some rows cannot be. Choose the file again to see them.")
+        result = imports.run_import(current_user, plan)
+    except ImportFileError as exc:
+        return _upload_page(exc.message, 422)
+    return render_template("entries/import_done.html", result=result, filename=filename,
+                           source=plan.parsed.source)
