@@ -118,17 +118,17 @@ def run_import(user: User, plan: ImportPlan) -> ImportResult:
         with db.session.begin_nested():  # a concurrent import of the same rows undoes this one alone
             ids = {kind: tracking.add_items(user, kind, names) for kind, names in plan.new_names.items()}
             catalog = tracking.load_catalog(user)
-            for kind in ids:
-                for item in getattr(catalog, kind):
+            for kind in ids:  # a name tracked twice (one archived): the one still in use
+                for item in sorted(getattr(catalog, kind), key=lambda item: item.archived):
                     ids[kind].setdefault(item.name.casefold(), item.id)
-            for row, key in plan.new:
-                data = CheckinInput(
-                    occurred_at=row.occurred_at, timezone=row.timezone, measures=dict(row.measures),
-                    symptoms={ids["symptoms"][name.casefold()]: value for name, value in row.symptoms.items()},
-                    tags=list(dict.fromkeys(ids["tags"][name.casefold()] for name in row.tags)),
-                    medications=[(ids["medications"][name.casefold()], dose) for name, dose in row.medications],
-                    note=row.note)
-                services.create_checkin(user, data, also_add=[ImportedRow(user_id=user.id, row_key=key)])
+            inputs = [CheckinInput(
+                occurred_at=row.occurred_at, timezone=row.timezone, measures=dict(row.measures),
+                symptoms={ids["symptoms"][name.casefold()]: value for name, value in row.symptoms.items()},
+                tags=list(dict.fromkeys(ids["tags"][name.casefold()] for name in row.tags)),
+                medications=[(ids["medications"][name.casefold()], dose) for name, dose in row.medications],
+                note=row.note) for row, _ in plan.new]
+            services.create_checkins(user, inputs,
+                                     also_add=[[ImportedRow(user_id=user.id, row_key=key)] for _, key in plan.new])
     except IntegrityError as exc:
         raise ImportConflict("These check-ins were imported by another request at the same moment. "
                              "Nothing was added twice: look at your timeline.") from exc

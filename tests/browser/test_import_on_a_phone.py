@@ -1,6 +1,6 @@
-"""Bring your history on a phone: choose a Daylio export in the real form, read the
-preview (counts, mapping, a bad row, a 60-character activity) and import, plain posts of plain forms, each page at 390 and 320 px with
-axe-core finding nothing. The walk of every page (test_every_page_on_a_phone.py) covers the upload page; the
+"""Bring your history on a phone: choose a Daylio export in the real form, read the preview (counts,
+mapping, a bad row, a 60-character activity) and import, plain posts of plain forms, each page at 390 and
+320 px with axe-core finding nothing. The walk of every page (test_every_page_on_a_phone.py) covers the upload page; the
 preview and the result only exist after a post, so they are walked here."""
 from __future__ import annotations
 
