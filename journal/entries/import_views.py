@@ -13,6 +13,7 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from journal import scales
 from journal.entries import bp, imports
 from journal.entries.importing import ImportFileError
 from journal.entries.views import journal_required
@@ -37,6 +38,20 @@ def _too_large() -> str:
 
 def _upload_page(error: str | None = None, status: int = 200):
     return render_template("entries/import.html", form=ActionForm(), error=error, most=size_words(_most())), status
+
+
+_MOOD_CHOICES = {str(v) for v in range(1, 6)}
+
+
+def _moods() -> dict[str, int]:
+    """What the member said their own Daylio moods mean (mood_label_N, mood_value_N; 1–5), by casefolded label."""
+    moods = {}
+    for key, label in list(request.form.items())[:200]:
+        if key.startswith("mood_label_"):
+            value = request.form.get("mood_value_" + key.removeprefix("mood_label_"), "")
+            if value in _MOOD_CHOICES and label.strip():
+                moods[" ".join(label.split()).casefold()] = int(value)
+    return moods
 
 
 def _read_form() -> ActionForm | None:
@@ -65,19 +80,22 @@ def import_preview():
         upload = request.files.get("file")
     except RequestEntityTooLarge:
         return _upload_page(_too_large(), 413)
-    data = upload.read(_most() + 1) if upload else b""
-    if not data:
-        return _upload_page("Choose a CSV file to import.", 422)
-    if len(data) > _most():
-        return _upload_page(_too_large(), 413)
-    now = utcnow()
+    now, moods = utcnow(), _moods()
     try:
-        plan = imports.plan_import(current_user, data, now=now)
+        if upload is None and request.form.get("sealed"):  # previewed again, with the member's own moods
+            data, filename = imports.open_upload(current_user, request.form["sealed"], now=now, most=_most())
+        else:
+            data, filename = (upload.read(_most() + 1), upload.filename or "") if upload else (b"", "")
+            if not data:
+                return _upload_page("Choose a CSV file to import.", 422)
+            if len(data) > _most():
+                return _upload_page(_too_large(), 413)
+        plan = imports.plan_import(current_user, data, now=now, moods=moods)
     except ImportFileError as exc:
         return _upload_page(exc.message, 422)
-    return render_template("entries/import_preview.html", plan=plan, filename=upload.filename or "",
-                           sealed=imports.seal_upload(current_user, data, upload.filename or "", now=now),
-                           form=ActionForm())
+    return render_template("entries/import_preview.html", plan=plan, filename=filename, moods=moods,
+                           sealed=imports.seal_upload(current_user, data, filename, now=now),
+                           form=ActionForm(), mood_scale=scales.MOOD.options())
 
 
 @bp.post("/journal/import")
@@ -93,7 +111,7 @@ def import_confirm():
     now = utcnow()
     try:
         data, filename = imports.open_upload(current_user, sealed, now=now, most=_most())
-        plan = imports.plan_import(current_user, data, now=now)
+        plan = imports.plan_import(current_user, data, now=now, moods=_moods())
         if plan.errors and request.form.get("skip_bad_rows") != "1":
             raise ImportFileError("Nothing was imported: some rows cannot be. Choose the file again to see them.")
         result = imports.run_import(current_user, plan)

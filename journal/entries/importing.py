@@ -87,6 +87,7 @@ class Parsed:
     rows: list[ImportRow]
     errors: list[RowError]
     ignored: dict[str, int] = field(default_factory=dict)  # Bearable categories we have no place for: rows
+    unknown_moods: list[str] = field(default_factory=list)  # Daylio mood labels the member may map
 
 
 class _RowProblem(ValueError):
@@ -96,8 +97,9 @@ class _RowProblem(ValueError):
 # --- The file ------------------------------------------------------------------------------------------
 
 
-def parse_file(data: bytes, *, tz_name: str, now: datetime) -> Parsed:
-    """Read an export: which app wrote it (from its header), then every row."""
+def parse_file(data: bytes, *, tz_name: str, now: datetime, moods: dict[str, int] | None = None) -> Parsed:
+    """Read an export: which app wrote it (from its header), then every row. `moods`: the member's own
+    meaning (1–5) for Daylio mood labels beyond the five, by casefolded label."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -113,7 +115,7 @@ def parse_file(data: bytes, *, tz_name: str, now: datetime) -> Parsed:
     records = [{_column(k): (v if isinstance(v, str) else "") for k, v in r.items()} for r in records]
     for kind in KINDS:
         if kind.recognises(header):
-            return kind.parse(records, tz_name, now)
+            return kind.parse(records, tz_name, now, moods or {})
     raise ImportFileError("We could not tell which app made this file. Choose a CSV export from Daylio "
                           "(its first line starts full_date,date,weekday,time,mood), from Bearable (date, "
                           "weekday, time of day, category, rating/amount…) or from this journal.")
@@ -129,7 +131,7 @@ def _column(name: str | None) -> str:
 @dataclass(frozen=True)
 class _Kind:
     recognises: Callable[[set[str]], bool]
-    parse: Callable[[list[dict[str, str]], str, datetime], Parsed]
+    parse: Callable[[list[dict[str, str]], str, datetime, dict[str, int]], Parsed]
 
 
 def _day(raw: str) -> date:
@@ -231,18 +233,16 @@ def _daylio_text(raw: str) -> str:
     return html.unescape(_HTML_TAG.sub("", _HTML_BREAK.sub("\n", raw or "")))
 
 
-def _daylio_row(record: dict[str, str], line: int, tz_name: str, now: datetime) -> ImportRow:
+def _daylio_row(record: dict[str, str], line: int, tz_name: str, now: datetime, moods: dict[str, int]) -> ImportRow:
     if record.get("full_date"):
         day = _day(record["full_date"])
     else:  # the older export: year,date ("18 May"),weekday,…
         day = _day(f"{record.get('date', '')} {record.get('year', '')}")
     at = _clock(record.get("time") or "12:00")
     label = " ".join((record.get("mood") or "").split())
-    mood = DAYLIO_MOODS.get(label.casefold())
+    mood = DAYLIO_MOODS.get(label.casefold()) or moods.get(label.casefold())
     if mood is None:
-        raise _RowProblem(f"the mood “{_short(label)}” is not one of Daylio's five (rad, good, meh, bad, awful). "
-                          "If you renamed your moods in Daylio, rename them back before exporting, or change "
-                          "this cell to one of the five." if label else "the mood is missing.")
+        raise _UnknownMood(label) if label else _RowProblem("the mood is missing.")
     tags = _unique([_name(a, "activity") for a in (record.get("activities") or "").split("|")])
     title, body = _daylio_text(record.get("note_title", "")).strip(), _daylio_text(record.get("note", "")).strip()
     note = _note("\n\n".join(part for part in (title, body) if part))
@@ -251,17 +251,29 @@ def _daylio_row(record: dict[str, str], line: int, tz_name: str, now: datetime) 
                              tags=tags, note=note))
 
 
-def _parse_daylio(records: list[dict[str, str]], tz_name: str, now: datetime) -> Parsed:
-    rows, errors = [], []
+class _UnknownMood(_RowProblem):
+    def __init__(self, label: str):
+        super().__init__(f"the mood “{_short(label)}” is not one of Daylio's five (rad, good, meh, bad, awful): "
+                         "choose what it means above, or change this cell to one of the five.")
+        self.label = label
+
+
+def _parse_daylio(records: list[dict[str, str]], tz_name: str, now: datetime, moods: dict[str, int]) -> Parsed:
+    rows, errors, unknown = [], [], {}
     for i, record in enumerate(records):
         try:
-            rows.append(_daylio_row(record, i + 2, tz_name, now))
+            rows.append(_daylio_row(record, i + 2, tz_name, now, moods))
+        except _UnknownMood as problem:
+            unknown.setdefault(problem.label.casefold(), problem.label)
+            errors.append(RowError(i + 2, _sentence(problem)))
         except _RowProblem as problem:
             errors.append(RowError(i + 2, _sentence(problem)))
-    mapping = [(label, f"{value} {MOOD.label(value)}") for label, value in DAYLIO_MOODS.items()]
+    known = {**{label: value for label, value in moods.items() if label not in DAYLIO_MOODS}, **DAYLIO_MOODS}
+    mapping = [(label, f"{value} {MOOD.label(value)}") for label, value in
+               sorted(known.items(), key=lambda item: -item[1])]
     mapping.append(("activities", "tags (one tag per activity)"))
     mapping.append(("note title and note", "the note"))
-    return Parsed("Daylio", mapping, rows, errors)
+    return Parsed("Daylio", mapping, rows, errors, unknown_moods=list(unknown.values()))
 
 
 def _sentence(problem: Exception) -> str:
@@ -384,7 +396,7 @@ def _half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def _parse_bearable(records: list[dict[str, str]], tz_name: str, now: datetime) -> Parsed:
+def _parse_bearable(records: list[dict[str, str]], tz_name: str, now: datetime, _moods: dict[str, int]) -> Parsed:
     days: dict[date, _Day] = {}
     errors: list[RowError] = []
     ignored: dict[str, int] = {}
@@ -471,7 +483,7 @@ def _own_row(record: dict[str, str], line: int, tz_name: str, now: datetime) -> 
         note=_note(record.get("note", ""))))
 
 
-def _parse_own(records: list[dict[str, str]], tz_name: str, now: datetime) -> Parsed:
+def _parse_own(records: list[dict[str, str]], tz_name: str, now: datetime, _moods: dict[str, int]) -> Parsed:
     rows, errors = [], []
     for i, record in enumerate(records):
         try:

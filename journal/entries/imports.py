@@ -77,9 +77,10 @@ def _medication_split(text: str, known: list[str]) -> tuple[str, str]:
     return text, ""
 
 
-def plan_import(user: User, data: bytes, *, now: datetime) -> ImportPlan:
-    """Read a file and compare it with what the member has: nothing is written."""
-    parsed = parse_file(data, tz_name=user.timezone or "UTC", now=now)
+def plan_import(user: User, data: bytes, *, now: datetime, moods: dict[str, int] | None = None) -> ImportPlan:
+    """Read a file and compare it with what the member has: nothing is written. `moods`: what the member
+    said their own Daylio mood labels mean (1–5)."""
+    parsed = parse_file(data, tz_name=user.timezone or "UTC", now=now, moods=moods)
     catalog = tracking.load_catalog(user)
     if parsed.source == "Peer Journal":
         meds = [item.name for item in catalog.medications]

@@ -30,10 +30,14 @@ def preview(client: Client, csv_text: str | bytes, filename: str = "export.csv")
                        content_type="multipart/form-data")
 
 
+CONFIRM_FORM = re.compile(r'<form method="post" action="/journal/import">(.*?)</form>', re.S)
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
 def confirm(client: Client, preview_html: str, **extra):
-    data = {"sealed": SEALED.search(preview_html).group(1)}
-    if 'name="skip_bad_rows"' in preview_html:
-        data["skip_bad_rows"] = "1"
+    """Press the preview's import button: its form's hidden fields, as a browser posts them."""
+    form = CONFIRM_FORM.search(preview_html).group(1)
+    data = {name: value for name, value in HIDDEN.findall(form) if name != "csrf_token"}
     return client.post("/journal/import", {**data, **extra})
 
 
@@ -134,7 +138,8 @@ def test_bad_rows_are_named_and_skipped_only_when_the_member_says_so(app, member
     assert page.status_code == 200
     assert "<strong>5</strong> rows\n      that cannot be imported" in html
     assert "Row 5: “2024-02-30” is not a date like 2024-03-08." in html
-    assert "Row 6: The mood “ecstatic” is not one of Daylio&#39;s five (rad, good, meh, bad, awful)." in html
+    assert "Row 6: The mood “ecstatic” is not one of Daylio&#39;s five (rad, good, meh, bad, awful): choose what it " \
+           "means above, or change this cell to one of the five." in html
     assert f"Row 7: {future} is in the future." in html
     assert "Row 8: The note has 10,001 characters; a check-in&#39;s note can have up to 10,000." in html
     assert "Row 9: “25:99” is not a time like 21:30 or 9:30 pm." in html
@@ -304,3 +309,26 @@ def test_nothing_imported_is_readable_in_the_sqlite_file(sqlite_app):
     with sqlite_app.app_context():
         for row in db.session.execute(text("SELECT * FROM imported_rows")):
             assert canary not in repr(tuple(row))
+
+
+def test_the_member_says_what_their_own_daylio_moods_mean(app, member):
+    custom = DAYLIO + ("2024-03-01,March 1,Friday,10:00,Ecstatic,,,\n"
+                       "2024-03-02,March 2,Saturday,10:00,ecstatic,,,\n"
+                       "2024-03-03,March 3,Sunday,10:00,so-so,,,\n")
+    html = preview(member, custom).get_data(as_text=True)
+    assert "<strong>3</strong> check-ins to add" in html
+    assert "Row 5: The mood “Ecstatic” is not one of Daylio" in html and "Row 6:" in html
+    assert "“Ecstatic” means" in html and "“so-so” means" in html
+    assert '<option value="">Choose…</option>' in html and "selected" not in html  # nothing chosen for them
+    labels = dict(re.findall(r'name="(mood_label_\d+)" value="([^"]+)"', html))
+    assert sorted(labels.values()) == ["Ecstatic", "so-so"]
+    ecstatic = next(k for k, v in labels.items() if v == "Ecstatic").removeprefix("mood_label_")
+    again = member.post("/journal/import/preview", {"sealed": SEALED.search(html).group(1), **labels,
+                                                    f"mood_value_{ecstatic}": "5"})
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "<strong>5</strong> check-ins to add" in page and "ecstatic → 5 Great" in page
+    assert "Row 7: The mood “so-so”" in page and "Row 5:" not in page
+    done = confirm(member, page)
+    assert "<strong>5</strong> check-ins added" in done.get_data(as_text=True)
+    assert {c["local_date"]: c["mood"] for c in checkins(member)}["2024-03-02"] == 5
