@@ -37,7 +37,9 @@ def _too_large() -> str:
 
 
 def _upload_page(error: str | None = None, status: int = 200):
-    return render_template("entries/import.html", form=ActionForm(), error=error, most=size_words(_most())), status
+    # formdata=None: after a body too large, reading the form again would raise again.
+    return render_template("entries/import.html", form=ActionForm(formdata=None), error=error,
+                           most=size_words(_most())), status
 
 
 _MOOD_CHOICES = {str(v) for v in range(1, 6)}
@@ -57,8 +59,9 @@ def _moods() -> dict[str, int]:
 def _read_form() -> ActionForm | None:
     """The posted form, read with this page's larger limit and in memory; None if its token is not valid."""
     req = request._get_current_object()
-    req.max_content_length = _most() + 64 * 1024
-    req.max_form_memory_size = _most() * 2  # the sealed file coming back from the preview
+    # The sealed file coming back from the preview is compressed, encrypted and base64: a file that does not
+    # compress comes back a third larger than it went. The file itself is held to _most() when it is read.
+    req.max_content_length = req.max_form_memory_size = _most() * 2 + 64 * 1024
     req._get_file_stream = lambda *args, **kwargs: io.BytesIO()  # never a temporary file holding the upload
     form = ActionForm()
     return form if form.validate_on_submit() else None

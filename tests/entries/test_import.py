@@ -245,6 +245,10 @@ def test_a_file_over_the_limit_is_refused_with_a_message(app, member):
     page = preview(member, DAYLIO + "2024-03-01,x,x,10:00,good,,," + "y" * 5000 + "\n")
     assert page.status_code == 413
     assert "That file is larger than 4 KB." in page.get_data(as_text=True)
+    # A body past what the page reads at all (twice the limit, for the sealed file coming back): the same words.
+    page = preview(member, DAYLIO + "2024-03-01,x,x,10:00,good,,," + "y" * 80_000 + "\n")
+    assert page.status_code == 413
+    assert "That file is larger than 4 KB." in page.get_data(as_text=True)
     assert count_rows(app, Checkin) == 0
 
 
