@@ -476,6 +476,9 @@ def _own_row(record: dict[str, str], line: int, tz_name: str, now: datetime) -> 
         if match and value.strip():
             symptoms[_name(match["name"], "symptom")] = int(_rating(value, 0, 4, "symptom severity"))
     split = [part.strip() for part in record.get("medications", "").split(";")]
+    for part in split:
+        if len(part) > scales.NAME_MAX + 1 + scales.DOSE_MAX:
+            raise _RowProblem(f"the medication “{_short(part)}” is longer than a name and a dose can be.")
     return _limits(ImportRow(
         line=line, occurred_at=instant, timezone=zone, measures=measures, symptoms=symptoms,
         tags=_unique([_name(t, "tag") for t in record.get("tags", "").split(";")]),

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from journal import crypto
+from journal import crypto, scales
 from journal.accounts import User
 from journal.entries import services, tracking
 from journal.entries.importing import ImportFileError, ImportRow, Parsed, parse_file
@@ -74,7 +74,11 @@ def _medication_split(text: str, known: list[str]) -> tuple[str, str]:
     for name in sorted(known, key=len, reverse=True):
         if folded == name.casefold() or folded.startswith(name.casefold() + " "):
             return name, text[len(name):].strip()
-    return text, ""
+    if len(text) <= scales.NAME_MAX:
+        return text, ""
+    cut = text.rfind(" ", 0, scales.NAME_MAX + 1)  # too long for a name: the rest is the dose
+    cut = cut if cut > 0 else scales.NAME_MAX
+    return text[:cut].strip(), text[cut:].strip()[:scales.DOSE_MAX]
 
 
 def plan_import(user: User, data: bytes, *, now: datetime, moods: dict[str, int] | None = None) -> ImportPlan:
