@@ -104,3 +104,19 @@ class IdempotencyKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
+
+
+class ImportedRow(db.Model):
+    """A check-in made by importing a row of another app's export (or the journal's own): `row_key` is a
+    keyed hash (HMAC, its purpose naming the member) of the row's content, so importing the same file again
+    creates nothing and the key reveals nothing of the content. Goes with its check-in."""
+
+    __tablename__ = "imported_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    row_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    checkin_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("user_id", "row_key", name="uq_imported_rows_user_row_key"),)

@@ -30,7 +30,7 @@ from journal.entries.models import (
 )
 from journal.entries.tracking import REMOVED, Catalog, load_catalog
 from journal.entries.validation import CheckinInput
-from journal.extensions import db
+from journal.extensions import db, utcnow
 from journal.keys import key_for
 
 log = logging.getLogger(__name__)
@@ -116,6 +116,31 @@ def create_checkin(user: User, data: CheckinInput, *, also_add=(), sealed: Check
     db.session.flush()
     _link(checkin.id, data)
     return checkin
+
+
+def create_checkins(user: User, inputs: list[CheckinInput], *, also_add: list[list] | None = None) -> list[Checkin]:
+    """Save many new check-ins at once (an import), each encrypted as `create_checkin` does, in one flush;
+    `also_add[i]` are rows for the i-th check-in. Every referenced id must be the member's own."""
+    checkins = [_sealed(user, data) for data in inputs]
+    everything = CheckinInput(occurred_at=utcnow(), timezone="UTC",
+                              symptoms={k: 0 for data in inputs for k in data.symptoms},
+                              tags=list({t: None for data in inputs for t in data.tags}),
+                              medications=list({m: (m, "") for data in inputs for m, _ in data.medications}.values()))
+    _check_references(user, everything)
+    db.session.add_all(checkins)
+    for checkin, rows in zip(checkins, also_add or [[] for _ in inputs], strict=True):
+        for row in rows:
+            row.checkin_id = checkin.id
+            db.session.add(row)
+    db.session.flush()
+    pairs = list(zip(checkins, inputs, strict=True))
+    symptoms = [{"checkin_id": c.id, "symptom_id": s} for c, data in pairs for s in data.symptoms]
+    tags = [{"checkin_id": c.id, "tag_id": t} for c, data in pairs for t in data.tags]
+    if symptoms:
+        db.session.execute(insert(CheckinSymptom), symptoms)
+    if tags:
+        db.session.execute(insert(CheckinTag), tags)
+    return checkins
 
 
 def create_checkin_idempotent(user: User, key: str, body: bytes, data: CheckinInput, *, now: datetime,

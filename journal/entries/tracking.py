@@ -216,3 +216,20 @@ def seed_catalog(user: User) -> None:
         db.session.add(row)
     db.session.flush()
     _changed(user)
+
+
+def add_items(user: User, kind: str, names: list[str]) -> dict[str, uuid.UUID]:
+    """Start tracking several symptoms, tags or medications at once (an import's new names, already clean
+    and not yet tracked): their ids by casefolded name, with one catalog version for all of them."""
+    model, key, made = KINDS[kind], key_for(user), {}
+    for name in names:
+        row = model(id=uuid.uuid4(), owner_id=user.id, archived=False)
+        _set_name(key, row, name)
+        if kind == "medications":
+            _set_schedule(key, row, False)
+        db.session.add(row)
+        made[name.casefold()] = row.id
+    if made:
+        db.session.flush()
+        _changed(user)
+    return made

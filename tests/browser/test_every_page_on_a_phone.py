@@ -141,7 +141,7 @@ def world(browser, live_server, live_app):
     pages = {
         "member": [
             "/", "/checkin", "/checkin/offline", "/offline", "/timeline", "/journal/calendar", "/journal/charts",
-            "/journal/summary", "/journal/summary/print?range=30&m=mood&items=1&notes=1", "/track",
+            "/journal/summary", "/journal/summary/print?range=30&m=mood&items=1&notes=1", "/track", "/journal/import",
             f"/entries/{entry_id}",
             f"/entries/{entry_id}/edit", f"/entries/{entry_id}/delete", "/account", "/account/two-factor",
             "/account/delete", "/reminders", "/sharing/clinicians/", f"/sharing/clinicians/{grant_id}",

@@ -35,6 +35,10 @@ EXEMPT = {
     # hostile input is covered in tests/auth (test_two_factor, test_password_reset, test_email_verification).
     re.compile(r"^auth\.(login_code|reset_password|verify_email|resend_verification|two_factor_confirm"
                r"|two_factor_disable)$"): "reached only through its flow",
+    # Importing history: its confirm form exists only on the preview, a page a post answers (the crawler
+    # follows links); its hostile input (stale, stolen, missing or oversized sealed files) is covered in
+    # tests/entries/test_import.py.
+    re.compile(r"^entries\.import_confirm$"): "reached only from the import preview",
 }
 STARTS = {
     "visitor": ["/", "/login", "/register"],
