@@ -18,6 +18,7 @@ VERBS = {
     "export_fhir": "exported",
     "report": "opened a printable report of",
     "moderation": "reviewed reported content:",
+    "health_link": "opened a health link with",  # the name is the one the opening app gave (healthlinks)
 }
 SUFFIX = {"export_csv": " as a spreadsheet (CSV)", "export_fhir": " as FHIR data"}
 
