@@ -29,11 +29,12 @@ class Payload:
 
     def as_json(self) -> dict:
         """The payload object, with the optional members only when they say something."""
-        body: dict = {"url": self.url, "key": self.key}
-        if self.exp is not None:
-            body["exp"] = self.exp
+        body: dict = {"url": self.url}
         if self.flag:
             body["flag"] = self.flag
+        body["key"] = self.key  # after flag, as in the specification's example: the same link, byte for byte
+        if self.exp is not None:
+            body["exp"] = self.exp
         if self.label:
             body["label"] = self.label
         if self.v is not None:
