@@ -6,10 +6,10 @@ origins (a web viewer fetches from its own), never cached. Every answer is JSON 
 """
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from journal import database, storable
+from journal import database, mail, storable
 from journal.extensions import limiter, utcnow
 from journal.healthlinks import public_bp, services
 from journal.security import parse_id
@@ -71,7 +71,7 @@ def manifest(manifest_id):
     if most is None or len(link.jwe) <= most:
         file["embedded"] = link.jwe
     else:
-        file["location"] = url_for(".file", ticket=_tickets().dumps(str(link.id)), _external=True)
+        file["location"] = mail.link("healthlinks_public.file", ticket=_tickets().dumps(str(link.id)))
     return _answer(200, {"files": [file]})
 
 

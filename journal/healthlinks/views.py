@@ -8,7 +8,7 @@ import segno
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal import timekeeping
+from journal import mail, timekeeping
 from journal.domain import ValidationError
 from journal.extensions import utcnow
 from journal.forms import ActionForm, ask_first, confirmed
@@ -58,7 +58,8 @@ def create():
         values.pop("passcode", None)
         return _index_page(values=values, errors=exc.fields, status=422)
     made = services.create_link(current_user, choice, utcnow())
-    url = url_for("healthlinks_public.manifest", manifest_id=made.manifest_id, _external=True)
+    # On JOURNAL_PUBLIC_ORIGIN when set: a link that outlives this request must not carry a Host header's name.
+    url = mail.link("healthlinks_public.manifest", manifest_id=made.manifest_id)
     payload = shlink.make(url=url, key=made.key, exp=int(made.link.expires_at.timestamp()),
                           passcode=bool(choice.passcode), label=choice.label)
     link = shlink.encode(payload)

@@ -125,3 +125,10 @@ def test_only_the_owner_sees_and_revokes_a_link(app, members, client):
     assert client.post(path, {"confirm": "1"}, csrf=False).status_code in (302, 400)
     doc = members.make(role="clinician")
     assert doc.get("/sharing/links/").status_code == 403
+
+
+@pytest.mark.parametrize("config_overrides", [{"RATELIMIT_HEALTHLINK_IP": "3 per minute"}])
+def test_the_public_endpoints_are_rate_limited_per_address(app, member, client):
+    payload = payload_of(make_link(member, app, passcode="heron-heron"))
+    statuses = [ask_manifest(client.http, payload, passcode=f"guess-{i}").status_code for i in range(4)]
+    assert statuses == [401, 401, 401, 429]

@@ -77,3 +77,9 @@ def test_a_configured_viewer_prefixes_the_link_and_its_qr_code(app, member):
     link = make_link(member, app)
     assert link.startswith("https://viewer.example.org/#shlink:/")
     assert payload_of(link)["key"]
+
+
+@pytest.mark.parametrize("config_overrides", [{"PUBLIC_ORIGIN": "https://journal.example.org"}])
+def test_the_manifest_address_is_on_the_public_origin_never_a_host_header(app, member):
+    payload = payload_of(make_link(member, app))
+    assert payload["url"].startswith("https://journal.example.org/shl/")
