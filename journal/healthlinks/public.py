@@ -6,6 +6,8 @@ origins (a web viewer fetches from its own), never cached. Every answer is JSON 
 """
 from __future__ import annotations
 
+import json
+
 from flask import Response, current_app, jsonify, request
 from itsdangerous import BadData, URLSafeTimedSerializer
 
@@ -37,7 +39,10 @@ def _open_to_viewers(response: Response) -> Response:
 
 def _manifest_request() -> tuple[str, str | None, int | None] | str:
     """(recipient, passcode, embeddedLengthMax) from the JSON body, or what is wrong with it."""
-    body = request.get_json(silent=True)
+    try:  # whatever the Content-Type says: some receiving apps send none
+        body = json.loads(request.get_data())
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than the parser's stack
+        body = None
     if not isinstance(body, dict):
         return "Send a JSON object: {\"recipient\": \"…\"}."
     recipient, passcode, most = body.get("recipient"), body.get("passcode"), body.get("embeddedLengthMax")

@@ -85,7 +85,9 @@ def test_unknown_links_answer_404(client):
     b"not json", b"[1, 2]", b'{"passcode": "x"}', b'{"recipient": ""}', b'{"recipient": 7}',
     b'{"recipient": "x", "passcode": 1234}', b'{"recipient": "x", "embeddedLengthMax": "big"}',
     b'{"recipient": "x", "embeddedLengthMax": -1}', b'{"recipient": "x", "embeddedLengthMax": true}',
-    b'{"recipient": "a\\u0000b"}', b'{"recipient": "' + b"x" * 201 + b'"}', b"\xff\xfe",
+    b'{"recipient": "a\\u0000b"}', b'{"recipient": "x\\ud800"}',
+    b'{"recipient": "x", "a": ' + b"[" * 10_000 + b"]" * 10_000 + b"}",
+    b'{"recipient": "x", "embeddedLengthMax": NaN}', b'{"recipient": "' + b"x" * 201 + b'"}', b"\xff\xfe",
 ])
 def test_bad_manifest_requests_get_a_json_400_never_a_500(app, member, client, body):
     payload = payload_of(make_link(member, app))
