@@ -134,3 +134,19 @@ def test_the_public_endpoints_are_rate_limited_per_address(app, member, client):
     payload = payload_of(make_link(member, app, passcode="heron-heron"))
     statuses = [ask_manifest(client.http, payload, passcode=f"guess-{i}").status_code for i in range(4)]
     assert statuses == [401, 401, 401, 429]
+
+
+def test_a_deleted_account_takes_its_links_with_it(app, member, client):
+    from tests.conftest import PASSWORD
+
+    make_checkin(member, mood=3)
+    payload = payload_of(make_link(member, app))
+    assert member.post("/account/delete", {"password": PASSWORD, "confirm": "y"}).status_code == 302
+    assert ask_manifest(client.http, payload).status_code == 404
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from journal.extensions import db
+        from journal.healthlinks.models import HealthLink
+
+        assert db.session.scalar(select(func.count()).select_from(HealthLink)) == 0
