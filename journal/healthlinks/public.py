@@ -77,7 +77,7 @@ def manifest(manifest_id):
         file["embedded"] = link.jwe
     else:
         file["location"] = mail.link("healthlinks_public.file", ticket=_tickets().dumps(str(link.id)))
-    return _answer(200, {"files": [file]})
+    return _answer(200, {"status": "finalized", "files": [file]})  # a snapshot: its file never changes
 
 
 @public_bp.get("/shl/file/<ticket>")

@@ -83,3 +83,26 @@ def test_a_configured_viewer_prefixes_the_link_and_its_qr_code(app, member):
 def test_the_manifest_address_is_on_the_public_origin_never_a_host_header(app, member):
     payload = payload_of(make_link(member, app))
     assert payload["url"].startswith("https://journal.example.org/shl/")
+
+
+# The IG's "Example SHL Manifest 1" (Binary-shl-manifest-1), one file of each form, for its shape.
+SPEC_MANIFEST = {"status": "finalized", "files": [
+    {"contentType": "application/smart-health-card", "location": "https://bucket.cloud.example.org/file1?sas=M"},
+    {"contentType": "application/smart-health-card", "embedded": "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..8zH0"},
+    {"contentType": "application/fhir+json;fhirVersion=4.0.1", "location": "https://bucket.cloud.example.org/file2",
+     "lastUpdated": "2025-03-09T15:29:46Z"}]}
+
+
+@pytest.mark.parametrize("most", [None, 0])
+def test_our_manifest_has_the_shape_of_the_specifications_example(app, member, client, most):
+    from tests.healthlinks.receiver import ask_manifest
+
+    payload = payload_of(make_link(member, app))
+    manifest = ask_manifest(client.http, payload, **({} if most is None else {"embeddedLengthMax": most})).get_json()
+    assert set(manifest) <= set(SPEC_MANIFEST) | {"list"} and manifest["status"] == SPEC_MANIFEST["status"]
+    allowed = set().union(*(f.keys() for f in SPEC_MANIFEST["files"]))
+    for file in manifest["files"]:
+        assert set(file) <= allowed and len({"embedded", "location"} & set(file)) == 1
+        assert file["contentType"].split(";")[0] == "application/fhir+json"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", file["lastUpdated"])
+    assert ("location" in manifest["files"][0]) == (most == 0)
