@@ -3,6 +3,7 @@ import copy
 
 from journal import entries
 from journal.apidoc import errors, json_response, nullable, ref
+from journal.audit import ACTIONS
 
 ID = {"type": "string", "format": "uuid"}
 DAY = {"type": "string", "format": "date"}
@@ -90,8 +91,7 @@ SCHEMAS = {
                          "description"],
             "properties": {
                 "viewer_name": {"type": "string"}, "viewer_role": {"type": "string"},
-                "action": {"type": "string", "enum": ["dashboard", "entries", "entry", "export_csv", "export_fhir",
-                                                      "report", "moderation"]},
+                "action": {"type": "string", "enum": list(ACTIONS)},  # every kind of look (journal/audit.py)
                 "entry_count": {"type": "integer", "minimum": 0}, "first_day": nullable(DAY),
                 "last_day": nullable(DAY), "at": INSTANT, "description": {"type": "string"}}}}},
     },

@@ -31,6 +31,7 @@ def test_a_wrong_passcode_counts_down_then_the_link_locks(app, member, client):
     for left in (4, 3, 2, 1):
         wrong = ask_manifest(client.http, payload, passcode="red-heron-7")
         assert wrong.status_code == 401 and wrong.get_json() == {"remainingAttempts": left}
+    assert "passcode, 1 wrong try left" in member.get("/sharing/links/").get_data(as_text=True)
     assert open_link(client.http, link, passcode="blue-heron-7")["resourceType"] == "Bundle"
     last = ask_manifest(client.http, payload, passcode="nope-nope")
     assert last.status_code == 401 and last.get_json() == {"remainingAttempts": 0}
@@ -114,6 +115,9 @@ def test_each_opening_is_in_the_members_access_log_under_the_recipients_name(app
     assert log.count("opened a health link with 1 entry") == 2
     assert "Verona Health System" in log and "Dr Okafor&#39;s phone" in log
     assert "Opened 2 times" in member.get("/sharing/links/").get_data(as_text=True)
+    items = member.api("GET", "/api/v1/sharing/access-log").get_json()["items"]  # checked against the document
+    assert [(i["viewer_name"], i["viewer_role"], i["action"]) for i in items] == [
+        ("Dr Okafor's phone", "health_link", "health_link"), ("Verona Health System", "health_link", "health_link")]
 
 
 def test_only_the_owner_sees_and_revokes_a_link(app, members, client):
