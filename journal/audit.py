@@ -1,6 +1,7 @@
 """The access log: every time someone other than the owner looks at a member's journal.
 
-Clinicians' views and exports and moderators' reads of reported content are recorded here, and the
+Clinicians' views and exports, moderators' reads of reported content and each opening of a member's
+SMART Health Link (by whatever app, under the name it gives) are recorded here, and the
 member sees them under "Who has seen my journal". Rows hold who, what kind of look, how many entries
 from which days, and when; never any content.
 """
@@ -24,7 +25,10 @@ ACTIONS = {
     "questionnaires": "viewed questionnaire results",
     "questionnaires_fhir": "exported questionnaire results as FHIR",
     "safety_plan": "viewed your safety plan",
+    "health_link": "opened a health link",
 }
+# The viewer_role of a look through a SMART Health Link: nobody signed in, only the name their app gave.
+LINK_ROLE = "health_link"
 
 
 class AccessLogEntry(db.Model):
@@ -61,6 +65,17 @@ def record_access(*, owner_id: int, viewer, action: str, viewer_name: str | None
     row = AccessLogEntry(owner_id=owner_id, viewer_id=viewer.id, viewer_name=viewer_name or viewer.display_name,
                          viewer_role=viewer.role, action=action, entry_count=entry_count, first_day=first_day,
                          last_day=last_day, created_at=now or utcnow())
+    db.session.add(row)
+    return row
+
+
+def record_link_access(*, owner_id: int, recipient: str, entry_count: int, first_day: date | None,
+                       last_day: date | None, now: datetime | None = None) -> AccessLogEntry:
+    """Record one opening of a member's SMART Health Link: no account behind it, only the recipient
+    name the opening app sent (cut to the column's 80 characters)."""
+    row = AccessLogEntry(owner_id=owner_id, viewer_id=None, viewer_name=recipient[:80], viewer_role=LINK_ROLE,
+                         action="health_link", entry_count=entry_count, first_day=first_day, last_day=last_day,
+                         created_at=now or utcnow())
     db.session.add(row)
     return row
 

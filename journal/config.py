@@ -78,7 +78,7 @@ DEFAULTS = {
     # The features the app is built with (journal/__init__.py). The journal stands alone: core, auth,
     # entries and pwa are needed; every other feature can be left out.
     "FEATURES": ("core", "auth", "entries", "pwa", "push", "peers", "clinicians", "questionnaires", "safetyplan",
-                 "milestones"),
+                 "milestones", "healthlinks"),
     # Behind a reverse proxy (TLS termination): how many proxies append X-Forwarded-For/-Proto. 0 trusts no
     # such header (a client could forge them); N trusts the last N values, which the N proxies wrote.
     "PROXY_HOPS": 0,
@@ -122,6 +122,12 @@ DEFAULTS = {
     "RATELIMIT_PEER_NUDGES": "20 per day",
     "RATELIMIT_PEER_NUDGES_NEW": "5 per day",
     "RATELIMIT_PEER_REPORTS": "20 per hour",
+    # SMART Health Links (journal/healthlinks): wrong passcodes before a link locks; requests per address to
+    # the public manifest and file endpoints; an optional viewer the link is shown behind
+    # ("https://viewer.example/" gives https://viewer.example/#shlink:/…, which a phone camera opens).
+    "HEALTHLINK_PASSCODE_ATTEMPTS": 5,
+    "RATELIMIT_HEALTHLINK_IP": "30 per minute;300 per hour",
+    "HEALTHLINK_VIEWER_URL": "",
 }
 
 # Environment variable -> (config key, converter)
@@ -135,6 +141,7 @@ ENVIRONMENT = {
     "JOURNAL_VAPID_SUBJECT": ("VAPID_SUBJECT", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "JOURNAL_PUBLIC_ORIGIN": ("PUBLIC_ORIGIN", str),
+    "JOURNAL_HEALTHLINK_VIEWER_URL": ("HEALTHLINK_VIEWER_URL", str),
     "JOURNAL_SMTP_HOST": ("MAIL_SMTP_HOST", str),
     "JOURNAL_SMTP_PORT": ("MAIL_SMTP_PORT", int),
     "JOURNAL_SMTP_USERNAME": ("MAIL_SMTP_USERNAME", str),

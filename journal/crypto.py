@@ -6,6 +6,11 @@ member's data key with AES-256-GCM, a fresh 96-bit nonce per value, and associat
 the ciphertext to its table, row, owner and data-key id: moved anywhere else, it fails to decrypt.
 
 The master keyring has ids, so rotation adds a key and re-wraps data keys without touching entries.
+
+SMART Health Links (journal/healthlinks) carry their own key: a random 256-bit key that lives only in the
+link the member hands out. Their files are JWE compact serializations (RFC 7516) with "alg": "dir" and
+"enc": "A256GCM" (RFC 7518 §5.3), optionally DEFLATE-compressed ("zip": "DEF"); the server keeps the
+ciphertext and never the key.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import hmac
 import json
 import os
 import secrets
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -234,6 +240,82 @@ def random_token(nbytes: int = 32) -> str:
 def hash_token(token: str) -> bytes:
     """Store secrets by hash only (single-use codes, session secrets): a stolen database cannot use them."""
     return hashlib.sha256(token.encode()).digest()
+
+
+# --- JWE compact, "dir" + "A256GCM": the files of a SMART Health Link -----------------------------------
+
+JWE_IV_BYTES = 12  # RFC 7518 §5.3: a 96-bit IV for AES GCM
+
+
+def b64url(raw: bytes) -> str:
+    """Base64url without padding (RFC 7515 §2), as JOSE and SMART Health Links write it."""
+    return _b64e(raw)
+
+
+def b64url_decode(text: str) -> bytes:
+    """Strict base64url without padding: ValueError for anything else (padding, '+', '/', spaces)."""
+    if not isinstance(text, str) or not all(c.isalnum() or c in "-_" for c in text) or len(text) % 4 == 1:
+        raise ValueError("not base64url without padding")
+    return _b64d(text)
+
+
+def new_link_key() -> bytes:
+    """A fresh random 256-bit key for one health link; it is given to the member and never stored."""
+    return AESGCM.generate_key(bit_length=256)
+
+
+def _jwe_seal(protected_b64: str, key: bytes, iv: bytes, plaintext: bytes) -> tuple[bytes, bytes]:
+    """AES-GCM content encryption as RFC 7516 §5.1 steps 14-15: the additional data is the ASCII of the
+    encoded protected header; returns (ciphertext, 128-bit tag)."""
+    sealed = AESGCM(key).encrypt(iv, plaintext, protected_b64.encode("ascii"))
+    return sealed[:-16], sealed[-16:]
+
+
+def _jwe_unseal(protected_b64: str, key: bytes, iv: bytes, ciphertext: bytes, tag: bytes) -> bytes:
+    try:
+        return AESGCM(key).decrypt(iv, ciphertext + tag, protected_b64.encode("ascii"))
+    except InvalidTag as exc:
+        raise DecryptionError("the JWE failed authentication (wrong key, or altered)") from exc
+
+
+def jwe_encrypt(plaintext: bytes, key: bytes, *, content_type: str | None = None, compress: bool = True) -> str:
+    """A JWE compact serialization with "alg": "dir", "enc": "A256GCM" (and "zip": "DEF", raw DEFLATE,
+    when `compress`): header..iv.ciphertext.tag, the encrypted-key part empty as `dir` requires."""
+    if len(key) != KEY_BYTES:
+        raise ValueError("a JWE A256GCM key is 256 bits")
+    header: dict[str, str] = {"alg": "dir", "enc": "A256GCM"}
+    if content_type:
+        header["cty"] = content_type
+    if compress:
+        header["zip"] = "DEF"
+        deflate = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw DEFLATE (RFC 1951), no zlib header
+        plaintext = deflate.compress(plaintext) + deflate.flush()
+    protected = _b64e(json.dumps(header, separators=(",", ":")).encode())
+    iv = os.urandom(JWE_IV_BYTES)
+    ciphertext, tag = _jwe_seal(protected, key, iv, plaintext)
+    return ".".join((protected, "", _b64e(iv), _b64e(ciphertext), _b64e(tag)))
+
+
+def jwe_decrypt(token: str, key: bytes) -> bytes:
+    """Open a "dir" + "A256GCM" JWE compact serialization made with `key`; DecryptionError otherwise."""
+    try:
+        protected, encrypted_key, iv, ciphertext, tag = token.split(".")
+        header = json.loads(b64url_decode(protected))
+        parts = b64url_decode(iv), b64url_decode(ciphertext), b64url_decode(tag)
+    except (ValueError, AttributeError) as exc:
+        raise DecryptionError("not a JWE compact serialization") from exc
+    if not isinstance(header, dict) or header.get("alg") != "dir" or header.get("enc") != "A256GCM" \
+            or encrypted_key or len(parts[0]) != JWE_IV_BYTES or len(parts[2]) != 16:
+        raise DecryptionError("not a dir + A256GCM JWE")
+    plaintext = _jwe_unseal(protected, key, *parts)
+    if header.get("zip") == "DEF":
+        try:
+            plaintext = zlib.decompress(plaintext, -15)
+        except zlib.error as exc:
+            raise DecryptionError("the JWE's compressed content is damaged") from exc
+    elif "zip" in header:
+        raise DecryptionError("unknown JWE compression")
+    return plaintext
 
 
 def generate_vapid_private_key() -> str:

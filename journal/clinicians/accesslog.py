@@ -21,6 +21,7 @@ VERBS = {
     "questionnaires": "viewed your questionnaire results:",
     "questionnaires_fhir": "exported your questionnaire results as FHIR data:",
     "safety_plan": "viewed your safety plan",
+    "health_link": "opened a health link with",  # the name is the one the opening app gave (healthlinks)
 }
 SUFFIX = {"export_csv": " as a spreadsheet (CSV)", "export_fhir": " as FHIR data"}
 

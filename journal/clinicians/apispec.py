@@ -91,7 +91,7 @@ SCHEMAS = {
                          "description"],
             "properties": {
                 "viewer_name": {"type": "string"}, "viewer_role": {"type": "string"},
-                "action": {"type": "string", "enum": list(ACTIONS)},
+                "action": {"type": "string", "enum": list(ACTIONS)},  # every kind of look (journal/audit.py)
                 "entry_count": {"type": "integer", "minimum": 0}, "first_day": nullable(DAY),
                 "last_day": nullable(DAY), "at": INSTANT, "description": {"type": "string"}}}}},
     },

@@ -8,12 +8,16 @@ both schemes). Every <details> is opened first, so "For an earlier day?" and the
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+import html
+import re
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import sign_in
+from tests.healthlinks.receiver import payload_of
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +82,11 @@ def _form(page, path: str, fields: dict, status: int = 302):
     return response
 
 
+def link_on_page(response) -> str:
+    """The health link a once-shown page holds."""
+    return html.unescape(re.search(r'<textarea id="hl-link"[^>]*>([^<]+)</textarea>', response.text()).group(1))
+
+
 def _opt_in(page) -> str:
     body = {"enabled": True, "conditions": ["lupus"], "topics": ["fatigue"], "languages": ["en"]}
     member_id = _api(page, "PUT", "/api/v1/peers/profile", body)["member"]["id"]
@@ -137,6 +146,13 @@ def world(browser, live_server, live_app):
     _form(me, f"/milestones/{counter}/start-again", {"start": lately.isoformat()})
     _form(me, f"/milestones/{counter}/share", {"days": "30", "with_label": "y"})
     _form(me, f"/milestones/{counter}/share", {"days": "7"})
+    today = datetime.now(UTC).date()
+    made = _form(me, "/sharing/links/", {"first_day": (today - timedelta(days=6)).isoformat(),
+                                         "last_day": today.isoformat(), "measures": "mood", "expiry_days": "7",
+                                         "label": LONG, "name": "Sunflower"}, 200)
+    payload = payload_of(link_on_page(made))  # a clinician's app opens it: a line in the access log
+    opened = peer.request.post(urlsplit(payload["url"]).path, data={"recipient": "Clinic app " + LONG})
+    assert opened.status == 200, opened.text()[:300]
 
     pages = {
         "member": [
@@ -146,6 +162,7 @@ def world(browser, live_server, live_app):
             f"/entries/{entry_id}/edit", f"/entries/{entry_id}/delete", "/account", "/account/two-factor",
             "/account/delete", "/reminders", "/sharing/clinicians/", f"/sharing/clinicians/{grant_id}",
             "/sharing/clinicians/access-log", "/sharing/clinicians/notes", "/sharing/clinicians/report",
+            "/sharing/links/",
             "/peers/", "/peers/connections", "/peers/notifications", "/peers/suggestions", "/peers/profile",
             "/peers/guidelines", f"/peers/entries/{entry_id}", f"/peers/entries/{peer_entry_id}",
             f"/peers/members/{peer_member_id}", f"/peers/report/entry/{peer_entry_id}",
