@@ -396,7 +396,8 @@ def signed(value: float, outcome: Outcome | None = None) -> str:
 
 
 def days_text(count: int) -> str:
-    return f"{count} day{'' if count == 1 else 's'}"
+    """ "12 days", with a no-break space: a count never wraps away from its unit."""
+    return f"{count}\u00a0day{'' if count == 1 else 's'}"
 
 
 def _subject(outcome: Outcome) -> str:

@@ -123,7 +123,7 @@ def test_mood_on_days_with_and_without_a_tag_worked_by_hand(app, fixture_days):
     assert "6 days with check-ins" in text  # seven check-ins, two on one day
     # Walk: days 10, 8, 6 with moods 4 (3 and 5 collapsed), 5, 4; without: days 9, 7, 5 with 3, 2, 2.
     # The worked example above: difference +2.0, from 0.69 to 3.31.
-    assert row(html, SAME_MOOD, "the tag Walk") == ["4.3 (3 days)", "2.3 (3 days)",
+    assert row(html, SAME_MOOD, "the tag Walk") == ["4.3 (3 days) vs 2.3 (3 days)",
                                                     "+2.0, likely between +0.7 and +3.3"]
     assert ("On days with the tag Walk your mood averaged 4.3 (3 days) vs 2.3 without (3 days); "
             "difference +2.0, likely between +0.7 and +3.3.") in text
@@ -132,14 +132,14 @@ def test_mood_on_days_with_and_without_a_tag_worked_by_hand(app, fixture_days):
 def test_fewer_than_three_days_on_a_side_is_too_few_to_say(app, fixture_days):
     html = fixture_days.get("/journal/patterns").get_data(as_text=True)
     # Ibuprofen logged on 2 days (9 and 7): one short of three.
-    assert row(html, SAME_MOOD, "Ibuprofen logged") == ["2 days", "4 days", "Too few days to say (2 days with)"]
+    assert row(html, SAME_MOOD, "Ibuprofen logged") == ["2 days with, 4 without", "Too few days to say (2 days with)"]
     # Sleep bands by the day's hours: under 6 on days 10 (5 h) and 7 (5.5 h): 2 days; over 8 only day 8.
-    assert row(html, SAME_MOOD, "under 6 hours of sleep")[2] == "Too few days to say (2 days with)"
-    assert row(html, SAME_MOOD, "over 8 hours of sleep")[2] == "Too few days to say (1 day with)"
+    assert row(html, SAME_MOOD, "under 6 hours of sleep")[1] == "Too few days to say (2 days with)"
+    assert row(html, SAME_MOOD, "over 8 hours of sleep")[1] == "Too few days to say (1 day with)"
     # 6 to 8 hours (6 h itself belongs to it): days 9, 6, 5, moods 3, 4, 2 → 3.0; without: days 10, 8, 7,
     # moods 4, 5, 2 → 11/3 = 3.7; difference −2/3 → −0.7. Exactly three a side: enough.
     cells = row(html, SAME_MOOD, "6 to 8 hours of sleep")
-    assert cells[:2] == ["3.0 (3 days)", "3.7 (3 days)"] and cells[2].startswith("\u22120.7, likely between \u2212")
+    assert cells[0] == "3.0 (3 days) vs 3.7 (3 days)" and cells[1].startswith("\u22120.7, likely between \u2212")
     # Sleep is not compared against its own bands on the same day.
     assert factors(html, "Sleep on days with and without each") == ["the tag Walk", "Ibuprofen logged"]
     assert "6 to 8 hours of sleep" in factors(html, "Sleep on the day after with and without each")
@@ -150,7 +150,7 @@ def test_a_symptoms_severity_with_and_without(app, fixture_days):
     # Headache by day: 10 → (2 + 4) / 2 = 3; 8 → 1; 6 → 1 (Walk): mean 5/3 = 1.7.
     #                   9 → 3; 7 → 3; 5 → 4 (no Walk): mean 10/3 = 3.3. Difference −5/3 = −1.7.
     cells = row(html, "Headache on days with and without each", "the tag Walk")
-    assert cells[:2] == ["1.7 (3 days)", "3.3 (3 days)"] and cells[2].startswith("\u22121.7, likely between")
+    assert cells[0] == "1.7 (3 days) vs 3.3 (3 days)" and cells[1].startswith("\u22121.7, likely between")
 
 
 def test_the_day_after(app, fixture_days):
@@ -159,7 +159,7 @@ def test_the_day_after(app, fixture_days):
     # After a Walk day (10, 8, 6) the next days' moods are 3, 2, 2 → 2.3 (3 days);
     # after a day without (9, 7) they are 5, 4 → 2 days: too few to say.
     assert "5 days followed by a checked-in day" in page_text(html)
-    assert row(html, NEXT_MOOD, "the tag Walk") == ["3 days", "2 days", "Too few days to say (2 days without)"]
+    assert row(html, NEXT_MOOD, "the tag Walk") == ["3 days with, 2 without", "Too few days to say (2 days without)"]
     # One more day without, the day after day 5 (4 days ago, mood 3): pairs after days without are now
     # 9→8: 5, 7→6: 4, 5→4: 3 → 4.0; after Walk days still 3, 2, 2 → 7/3 = 2.3; difference −5/3 = −1.7.
     # Variances: 1/3 (with) and 1 (without); se² = 1/9 + 1/3 = 4/9; df = (4/9)² / ((1/9)²/2 + (1/3)²/2) = 3.2;
@@ -167,7 +167,7 @@ def test_the_day_after(app, fixture_days):
     make_checkin(fixture_days, mood=3, occurred_at=checkin_time(4, 9))
     html = fixture_days.get("/journal/patterns").get_data(as_text=True)
     cells = row(html, NEXT_MOOD, "the tag Walk")
-    assert cells == ["2.3 (3 days)", "4.0 (3 days)", "\u22121.7, likely between \u22123.7 and +0.4"]
+    assert cells == ["2.3 (3 days) vs 4.0 (3 days)", "\u22121.7, likely between \u22123.7 and +0.4"]
 
 
 def test_results_are_ordered_by_the_size_of_the_difference(app, fixture_days):
@@ -261,9 +261,9 @@ def test_last_week_in_numbers_worked_by_hand(app, member):
     assert f"Monday {monday.day} {monday:%B} to Sunday" in text
     assert "4 check-ins on 3 of 7 days" in text
     caption = "Measures this week, and the week before"
-    assert row(html, caption, "Mood (1–5)") == ["3.5 (4 values)", "2 – 5", "1.5 (2 values)", "+2.0"]
-    assert row(html, caption, "Pain (0–4)") == ["2.0 (2 values)", "1 – 3", "4.0 (1 value)", "\u22122.0"]
-    assert row(html, caption, "Sleep (hours)") == ["7.0 (1 value)", "7 – 7", "nothing recorded", "–"]
+    assert row(html, caption, "Mood (1–5)") == ["3.5 (4 values)", "2 – 5", "+2.0 (from 1.5, 2 values)"]
+    assert row(html, caption, "Pain (0–4)") == ["2.0 (2 values)", "1 – 3", "\u22122.0 (from 4.0, 1 value)"]
+    assert row(html, caption, "Sleep (hours)") == ["7.0 (1 value)", "7 – 7", "nothing recorded the week before"]
     assert "Energy (1–5)" not in text
     assert row(html, "Symptoms logged (0 = none … 4 = very severe)", "Fatigue") == ["3.0 (2 readings)", "4", "2"]
     assert "Rest day: 2 check-ins" in text and "Out: 1 check-in" in text
