@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from statistics import fmean, variance
+from statistics import fmean
 from typing import TYPE_CHECKING
 
 from journal.checkins import MEASURES
@@ -81,8 +81,15 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t > 0 else tail
 
 
+def t_density(t: float, df: float) -> float:
+    """Student's t density at `t`."""
+    log_scale = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    return math.exp(log_scale - (df + 1) / 2 * math.log1p(t * t / df))
+
+
 def t_quantile(p: float, df: float) -> float:
-    """The t with P(T <= t) = p, found by bisection on `t_cdf` (to about 1e-10)."""
+    """The t with P(T <= t) = p (to about 1e-12): Newton's steps on `t_cdf`, kept inside a bracket that
+    halves whenever a step would leave it, so it converges for any df (a handful of steps in practice)."""
     if not 0 < p < 1 or not df > 0:
         raise ValueError("p must lie strictly between 0 and 1, and df be positive")
     if p == 0.5:
@@ -92,15 +99,18 @@ def t_quantile(p: float, df: float) -> float:
     low, high = 0.0, 1.0
     while t_cdf(high, df) < p:
         low, high = high, high * 2
+    t = (low + high) / 2
     for _ in range(200):
-        middle = (low + high) / 2
-        if t_cdf(middle, df) < p:
-            low = middle
+        gap = t_cdf(t, df) - p
+        if gap < 0:
+            low = t
         else:
-            high = middle
-        if high - low < 1e-10:
+            high = t
+        step = t - gap / t_density(t, df)
+        t = step if low < step < high else (low + high) / 2
+        if abs(gap) < 1e-13 or high - low < 1e-12:
             break
-    return (low + high) / 2
+    return t
 
 
 @dataclass(frozen=True)
@@ -117,8 +127,11 @@ def welch_interval(with_values: list[float], without_values: list[float], level:
     n1, n2 = len(with_values), len(without_values)
     if n1 < 2 or n2 < 2:
         return None
-    difference = fmean(with_values) - fmean(without_values)
-    a, b = variance(with_values) / n1, variance(without_values) / n2
+    m1, m2 = fmean(with_values), fmean(without_values)
+    difference = m1 - m2
+    # Sample variances (n − 1), summed directly: statistics.variance works in exact fractions, far slower.
+    a = sum((x - m1) ** 2 for x in with_values) / (n1 - 1) / n1
+    b = sum((x - m2) ** 2 for x in without_values) / (n2 - 1) / n2
     se2 = a + b
     if se2 == 0:
         return Interval(difference, difference, difference, n1 + n2 - 2)
@@ -221,10 +234,11 @@ class Outcome:
     high: float
     unit: str = ""  # "h" for sleep; "" for a scale
     scale: str = ""  # how its numbers read: "1 = awful … 5 = great"
+    symptom_id: str | None = None  # a symptom's id, as text; None for a measure
 
     def value(self, day: Day) -> float | None:
-        if self.key.startswith("symptom-"):
-            return day.symptoms.get(self.key.removeprefix("symptom-"))
+        if self.symptom_id is not None:
+            return day.symptoms.get(self.symptom_id)
         return day.measures.get(self.key)
 
 
@@ -262,7 +276,7 @@ def outcomes_of(views: Iterable[CheckinView]) -> list[Outcome]:
         if v.readable:
             symptoms.update((str(s.id), s.name) for s in v.symptoms)
     found = [Outcome(m.key, m.name, m.low, m.high, m.unit, _scale_words(m)) for m in MEASURES]
-    found += [Outcome(symptom_outcome_key(i), n, 0, 4, "", "0 = none … 4 = very severe")
+    found += [Outcome(symptom_outcome_key(i), n, 0, 4, "", "0 = none … 4 = very severe", i)
               for i, n in sorted(symptoms.items(), key=lambda pair: (pair[1].casefold(), pair[0]))]
     return found
 
@@ -303,14 +317,17 @@ class Comparison:
 def compare(factor: Factor, outcome: Outcome, pairs: Iterable[tuple[Day, Day]]) -> Comparison:
     """`pairs` are (the day the factor is read on, the day the outcome is read on): the same day twice, or
     a day and the next."""
+    return _compare(factor, outcome, [(a, v) for a, b in pairs if (v := outcome.value(b)) is not None])
+
+
+def _compare(factor: Factor, outcome: Outcome, readings: list[tuple[Day, float]]) -> Comparison:
+    """`readings`: (the day the factor is read on, the outcome's value), the outcome already read."""
     with_values: list[float] = []
     without_values: list[float] = []
-    for factor_day, outcome_day in pairs:
+    for factor_day, value in readings:
         has = factor.has(factor_day)
-        value = outcome.value(outcome_day)
-        if has is None or value is None:
-            continue
-        (with_values if has else without_values).append(value)
+        if has is not None:
+            (with_values if has else without_values).append(value)
     enough = len(with_values) >= MIN_DAYS and len(without_values) >= MIN_DAYS
     return Comparison(factor, outcome, len(with_values), len(without_values),
                       fmean(with_values) if with_values else None, fmean(without_values) if without_values else None,
@@ -353,7 +370,8 @@ def _tables(factors: list[Factor], outcomes: list[Outcome], pairs: list[tuple[Da
             *, same_day: bool) -> list[OutcomeTable]:
     tables = []
     for outcome in outcomes:
-        rows = [compare(f, outcome, pairs) for f in factors
+        readings = [(a, v) for a, b in pairs if (v := outcome.value(b)) is not None]
+        rows = [_compare(f, outcome, readings) for f in factors
                 # a band of sleep against sleep itself would only restate the band
                 if not (same_day and f.kind == "sleep" and outcome.key == SLEEP_KEY)]
         rows = [r for r in rows if r.with_days or r.without_days]
