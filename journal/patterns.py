@@ -310,7 +310,7 @@ class Comparison:
         sides = []
         for count, side in ((self.with_days, "with"), (self.without_days, "without")):
             if count < MIN_DAYS:
-                sides.append(f"{count} day{'' if count == 1 else 's'} {side}")
+                sides.append(f"{days_text(count)} {side}")
         return sides
 
 

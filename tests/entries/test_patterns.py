@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,44 @@ def test_welchs_interval_worked_by_hand():
     flat = patterns.welch_interval([3, 3, 3], [2, 2, 2])
     assert (flat.difference, flat.low, flat.high) == (1, 1, 1)
     assert patterns.welch_interval([3], [2, 2]) is None
+
+
+def view(day: date, mood: int, sleep: float | None = None, readable: bool = True):
+    from journal.checkins import CheckinView
+
+    at = datetime.combine(day, time(9), tzinfo=UTC)
+    return CheckinView(id=uuid.uuid4(), occurred_at=at, timezone="UTC", local=at, local_date=day, readable=readable,
+                       measures={"mood": mood, "sleep_hours": sleep} if readable else {})
+
+
+def test_sleep_bands_meet_at_6_and_8_hours_and_unreadable_check_ins_count_nowhere():
+    start = date(2026, 3, 1)
+    days = [start + timedelta(days=i) for i in range(8)]
+    views = [view(days[0], 1, 5.75), view(days[1], 2, 6), view(days[2], 3, 8), view(days[3], 4, 8.25),
+             view(days[4], 5, None), view(days[5], 3, readable=False),
+             view(days[6], 2, 7), view(days[6], 4, 5)]  # day 6: mean sleep 6 h, mean mood 3
+    found = patterns.find_patterns(views, start, days[-1])
+    assert found.days == 6  # the unreadable day is no day at all
+    mood = next(t for t in found.same_day if t.outcome.key == "mood")
+    counts = {r.factor.key: (r.with_days, r.without_days) for r in mood.rows}
+    # Days with sleep: 5.75 (under), 6 (middle), 8 (middle), 8.25 (over), 6 on day 6 (middle); day 4 has none.
+    assert counts == {"sleep-short": (1, 4), "sleep-middle": (3, 2), "sleep-long": (1, 4)}
+
+
+def test_differences_read_plainly():
+    mood = patterns.Outcome("mood", "Mood", 1, 5)
+    sleep = patterns.Outcome("sleep_hours", "Sleep", 0, 24, "h")
+    assert [patterns.signed(x) for x in (0.04, -0.04, 0.66, -1.25)] == ["0.0", "0.0", "+0.7", "\u22121.2"]
+    assert patterns.number(6.54, sleep) == "6.5 h" and patterns.number(3.75, mood) == "3.8"
+    walk = patterns.Factor("tag-1", "tag", "Walk", lambda day: None)
+    wide = patterns.Comparison(walk, mood, 3, 4, 3.0, 2.9, patterns.Interval(0.1, -0.5, 0.7, 5))
+    assert patterns.sentence(wide).endswith("likely between \u22120.5 and +0.7 (a range that includes no "
+                                            "difference at all).")
+    flat = patterns.Comparison(walk, mood, 3, 3, 4.0, 3.0, patterns.Interval(1.0, 1.0, 1.0, 4))
+    assert "no spread to judge it by" in patterns.sentence(flat)
+    few = patterns.Comparison(walk, mood, 3, 1, 4.0, 3.0, None)
+    assert patterns.sentence(few, next_day=True) == ("On the day after days with the tag Walk: too few days to "
+                                                     "say (1\u00a0day without).")
 
 
 # --- The page, from check-ins made through the API -------------------------------------------------------
