@@ -432,7 +432,8 @@ def sentence(c: Comparison, *, next_day: bool = False) -> str:
         return f"{head}: too few days to say ({', '.join(c.short_of)})."
     interval = c.interval
     text = (f"{head} {_subject(c.outcome)} averaged {number(c.with_mean, c.outcome)} ({days_text(c.with_days)}) "
-            f"vs {number(c.without_mean, c.outcome)} without ({days_text(c.without_days)}); "
+            f"vs {number(c.without_mean, c.outcome)} {'after days ' if next_day else ''}without "
+            f"({days_text(c.without_days)}); "
             f"difference {signed(interval.difference)}")
     if interval.low == interval.high:
         return text + " (every day on each side had the same value, so there is no spread to judge it by)."

@@ -207,7 +207,8 @@ def test_the_day_after(app, fixture_days):
     html = fixture_days.get("/journal/patterns").get_data(as_text=True)
     cells = row(html, NEXT_MOOD, "the tag Walk")
     assert cells == ["2.3 (3 days) vs 4.0 (3 days)", "\u22121.7, likely between \u22123.7 and +0.4"]
-    assert ("On the day after days with the tag Walk your mood averaged 2.3 (3 days) vs 4.0 without (3 days); "
+    assert ("On the day after days with the tag Walk your mood averaged 2.3 (3 days) vs 4.0 after days without "
+            "(3 days); "
             "difference \u22121.7, likely between \u22123.7 and +0.4 (a range that includes no difference at all)."
             ) in page_text(html)
 
