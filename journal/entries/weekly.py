@@ -17,7 +17,7 @@ from journal.checkins import CheckinView
 from journal.domain import DomainError
 from journal.entries import history, tracking
 
-WEEK = re.compile(r"(\d{4})-W(\d{2})")
+WEEK = re.compile(r"(\d{4})-W(\d{2})", re.ASCII)
 TOP_TAGS = 5
 
 
@@ -43,6 +43,8 @@ def parse_week(raw: str | None, today: date) -> date:
     match = WEEK.fullmatch(raw)
     if not match:
         raise BadWeek("Give a week like 2026-W49 (the year, a W and the week's number).")
+    if int(match.group(1)) < history.FIRST_MONTH.year:
+        raise BadWeek("That week is too far in the past.")
     try:
         monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:

@@ -325,6 +325,8 @@ def test_last_week_in_numbers_worked_by_hand(app, member):
     ("2026-W00", "2026 has no week 0."),
     ("9999-W01", "That week has not started yet."),
     ("1969-W52", "That week is too far in the past."),
+    ("0000-W01", "That week is too far in the past."),
+    ("\u0662\u0660\u0662\u0666-W01", "Give a week like 2026-W49"),  # digits, but not ASCII ones
 ])
 def test_a_bad_week_is_a_clear_400(app, member, raw, message):
     response = member.get(f"/journal/week?week={raw}")
