@@ -216,7 +216,7 @@ def _sleep_band(test: Callable[[float], bool]) -> Callable[[Day], bool | None]:
     return has
 
 
-# Half-open where they meet: exactly 6 h and exactly 8 h are "6 to 8 hours".
+# The middle band is closed at both ends: exactly 6 h and exactly 8 h are "6 to 8 hours".
 SLEEP_BANDS = (
     ("sleep-short", "under 6 hours of sleep", lambda h: h < 6),
     ("sleep-middle", "6 to 8 hours of sleep", lambda h: 6 <= h <= 8),
@@ -230,8 +230,6 @@ class Outcome:
 
     key: str  # Measure.key, or "symptom-<id>"
     name: str
-    low: float  # the scale's ends (sleep: 0 and 24), for reading a difference against the range
-    high: float
     unit: str = ""  # "h" for sleep; "" for a scale
     scale: str = ""  # how its numbers read: "1 = awful … 5 = great"
     symptom_id: str | None = None  # a symptom's id, as text; None for a measure
@@ -243,8 +241,9 @@ class Outcome:
 
 
 def _scale_words(measure) -> str:
+    """How a measure's numbers read: "1 = awful … 5 = great", or a quantity's unit ("hours")."""
     if not measure.scale:
-        return "hours"
+        return measure.unit_name or measure.unit
     s = measure.scale
     return f"{s.low} = {s.label(s.low).lower()} … {s.high} = {s.label(s.high).lower()}"
 
@@ -275,8 +274,8 @@ def outcomes_of(views: Iterable[CheckinView]) -> list[Outcome]:
     for v in views:
         if v.readable:
             symptoms.update((str(s.id), s.name) for s in v.symptoms)
-    found = [Outcome(m.key, m.name, m.low, m.high, m.unit, _scale_words(m)) for m in MEASURES]
-    found += [Outcome(symptom_outcome_key(i), n, 0, 4, "", "0 = none … 4 = very severe", i)
+    found = [Outcome(m.key, m.name, m.unit, _scale_words(m)) for m in MEASURES]
+    found += [Outcome(symptom_outcome_key(i), n, "", "0 = none … 4 = very severe", i)
               for i, n in sorted(symptoms.items(), key=lambda pair: (pair[1].casefold(), pair[0]))]
     return found
 
@@ -314,13 +313,7 @@ class Comparison:
         return sides
 
 
-def compare(factor: Factor, outcome: Outcome, pairs: Iterable[tuple[Day, Day]]) -> Comparison:
-    """`pairs` are (the day the factor is read on, the day the outcome is read on): the same day twice, or
-    a day and the next."""
-    return _compare(factor, outcome, [(a, v) for a, b in pairs if (v := outcome.value(b)) is not None])
-
-
-def _compare(factor: Factor, outcome: Outcome, readings: list[tuple[Day, float]]) -> Comparison:
+def compare(factor: Factor, outcome: Outcome, readings: list[tuple[Day, float]]) -> Comparison:
     """`readings`: (the day the factor is read on, the outcome's value), the outcome already read."""
     with_values: list[float] = []
     without_values: list[float] = []
@@ -371,7 +364,7 @@ def _tables(factors: list[Factor], outcomes: list[Outcome], pairs: list[tuple[Da
     tables = []
     for outcome in outcomes:
         readings = [(a, v) for a, b in pairs if (v := outcome.value(b)) is not None]
-        rows = [_compare(f, outcome, readings) for f in factors
+        rows = [compare(f, outcome, readings) for f in factors
                 # a band of sleep against sleep itself would only restate the band
                 if not (same_day and f.kind == "sleep" and outcome.key == SLEEP_KEY)]
         rows = [r for r in rows if r.with_days or r.without_days]

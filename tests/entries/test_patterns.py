@@ -76,8 +76,8 @@ def test_sleep_bands_meet_at_6_and_8_hours_and_unreadable_check_ins_count_nowher
 
 
 def test_differences_read_plainly():
-    mood = patterns.Outcome("mood", "Mood", 1, 5)
-    sleep = patterns.Outcome("sleep_hours", "Sleep", 0, 24, "h")
+    mood = patterns.Outcome("mood", "Mood")
+    sleep = patterns.Outcome("sleep_hours", "Sleep", "h")
     assert [patterns.signed(x) for x in (0.04, -0.04, 0.66, -1.25)] == ["0.0", "0.0", "+0.7", "\u22121.2"]
     assert patterns.number(6.54, sleep) == "6.5 h" and patterns.number(3.75, mood) == "3.8"
     walk = patterns.Factor("tag-1", "tag", "Walk", lambda day: None)
