@@ -10,7 +10,7 @@ from flask import Blueprint, Flask
 bp = Blueprint("entries", __name__)
 
 from journal import signals  # noqa: E402
-from journal.entries import cli, history_views, import_views, views  # noqa: E402,F401  (routes and commands)
+from journal.entries import cli, history_views, import_views, pattern_views, views  # noqa: E402,F401  (routes, commands)
 from journal.entries.api import checkin_json  # noqa: E402
 from journal.entries.apispec import SCHEMAS as API_SCHEMAS  # noqa: E402
 from journal.entries.cards import entry_card  # noqa: E402

@@ -113,6 +113,14 @@ def world(browser, live_server, live_app):
                "audience": {"peers": True, "clinicians": True}}
     entry_id = _api(me, "POST", "/api/v1/checkins", checkin, 201)["id"]
     _api(me, "POST", "/api/v1/checkins", {"mood": 4, "note": "Better"}, 201)
+    # Earlier days with and without the tag and the medication, so the patterns page has comparisons to show.
+    for days_ago in range(2, 10):
+        earlier = {"mood": 1 + days_ago % 5, "sleep_hours": 5 + days_ago % 4,
+                   "occurred_at": (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(),
+                   "symptoms": [{"id": ids["symptoms"], "severity": days_ago % 5}]}
+        if days_ago % 2:
+            earlier |= {"tags": [ids["tags"]], "medications": [{"id": ids["medications"], "dose": "200 mg"}]}
+        _api(me, "POST", "/api/v1/checkins", earlier, 201)
 
     my_member_id, peer_member_id = _opt_in(me), _opt_in(peer)
     _api(me, "POST", "/api/v1/peers/connections", {"member_id": peer_member_id}, 201)
@@ -158,6 +166,7 @@ def world(browser, live_server, live_app):
         "member": [
             "/", "/checkin", "/checkin/offline", "/offline", "/timeline", "/journal/calendar", "/journal/charts",
             "/journal/summary", "/journal/summary/print?range=30&m=mood&items=1&notes=1", "/track", "/journal/import",
+            "/journal/patterns", "/journal/patterns?days=30", "/journal/week",
             f"/entries/{entry_id}",
             f"/entries/{entry_id}/edit", f"/entries/{entry_id}/delete", "/account", "/account/two-factor",
             "/account/delete", "/reminders", "/sharing/clinicians/", f"/sharing/clinicians/{grant_id}",

@@ -62,6 +62,8 @@ WALK = textwrap.dedent('''
         assert re.search(r'name="focus" value="1" checked', edit)
         charts = member.get("/journal/charts").get_data(as_text=True)
         assert "Focus" in charts
+        week = member.get("/journal/week").get_data(as_text=True)  # the form's check-in is this week's
+        assert '<th scope="row">Focus (1–5)</th>' in week
         csv = member.get("/journal/export.csv").get_data(as_text=True)
         header = csv.splitlines()[0].split(",")
         assert header[header.index("focus"):header.index("focus") + 2] == ["focus", "focus_label"], header

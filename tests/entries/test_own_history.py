@@ -195,12 +195,13 @@ def test_only_the_member_sees_their_own_history(app, people, role):
 
 def test_the_timeline_and_each_history_page_link_to_one_another(app, member):
     for page, current in (("/timeline", "/timeline"), ("/journal/calendar", "/journal/calendar"),
-                          ("/journal/charts", "/journal/charts"), ("/journal/summary", "/journal/summary")):
+                          ("/journal/charts", "/journal/charts"), ("/journal/week", "/journal/week"),
+                          ("/journal/patterns", "/journal/patterns"), ("/journal/summary", "/journal/summary")):
         html = member.get(page).get_data(as_text=True)
         tabs = html[html.index('<nav class="subnav journal-tabs" aria-label="My journal">'):]
         tabs = tabs[:tabs.index("</nav>")]
         assert re.findall(r'href="([^"]+)"', tabs) == ["/timeline", "/journal/calendar", "/journal/charts",
-                                                       "/journal/summary"], page
+                                                       "/journal/week", "/journal/patterns", "/journal/summary"], page
         assert f'<a href="{current}" aria-current="page">' in tabs, page
         # The bottom navigation keeps "Timeline" as the current tab on all of them.
         assert re.search(r'<a href="/timeline" aria-current="page"><span aria-hidden="true">☰</span>Timeline', html)
