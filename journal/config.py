@@ -76,8 +76,8 @@ DEFAULTS = {
     "PUBLIC_ORIGIN": None,
     "BENCH_ROUTES": False,
     # The features the app is built with (journal/__init__.py). The journal stands alone: core, auth,
-    # entries and pwa are needed; peers, clinicians and push can be left out.
-    "FEATURES": ("core", "auth", "entries", "pwa", "push", "peers", "clinicians"),
+    # entries and pwa are needed; peers, clinicians, push and programme can be left out.
+    "FEATURES": ("core", "auth", "entries", "pwa", "push", "peers", "clinicians", "programme"),
     # Behind a reverse proxy (TLS termination): how many proxies append X-Forwarded-For/-Proto. 0 trusts no
     # such header (a client could forge them); N trusts the last N values, which the N proxies wrote.
     "PROXY_HOPS": 0,
