@@ -74,6 +74,7 @@ class Report:
     figures: tuple[Figure, ...]
     peers_split: bool  # whether the questionnaire changes are split by peer connection
     questionnaires: bool  # whether anyone answered for any instrument
+    unanswered: tuple[str, ...]  # instruments nobody answered for (left out of the report)
     cells: Mapping[str, int] = field(repr=False)
     suppressed: frozenset[str] = field(repr=False)
 
@@ -89,10 +90,10 @@ def _retained(member: Member, days: int) -> bool:
 
 
 def build(members: list[Member], now: datetime, *, connected: frozenset[int] | None,
-          outcomes: Mapping[str, Mapping[int, tuple[float, float]]] | None) -> Report:
+          outcomes: Mapping[str, Mapping[int, tuple[float, float]] | None] | None) -> Report:
     """The report over `members` at `now`. `connected`: ids with a peer connection, or None without the peers
-    feature (the split is then left out). `outcomes`: per instrument code, {member id: (baseline, follow-up)},
-    or None when no feature answered for any instrument."""
+    feature (the split is then left out). `outcomes`: per instrument code, {member id: (baseline, follow-up)}
+    or None if nobody answered for it; or None when no feature answered for any instrument."""
     ids = {m.id for m in members}
     n = len(members)
     cells: dict[str, int] = {"members": n}
@@ -133,8 +134,11 @@ def build(members: list[Member], now: datetime, *, connected: frozenset[int] | N
     tables += [(f"eligible{first}", [f"eligible{second}", f"eligible{first}to{second}"]),
                (f"retained{first}", [f"retained{second}", f"retained{first}not{second}"])]
 
+    unanswered = tuple(code for code, _, _ in INSTRUMENTS if outcomes is not None and outcomes.get(code) is None)
     for code, name, direction in INSTRUMENTS if outcomes is not None else ():
-        pairs = {member_id: pair for member_id, pair in (outcomes.get(code) or {}).items() if member_id in ids}
+        if code in unanswered:
+            continue
+        pairs = {member_id: pair for member_id, pair in outcomes[code].items() if member_id in ids}
         groups = {"all": list(pairs)}
         if connected is not None:
             groups["with"] = [i for i in pairs if i in connected]
@@ -155,7 +159,7 @@ def build(members: list[Member], now: datetime, *, connected: frozenset[int] | N
     suppressed = suppress_cells(cells, tables, THRESHOLD)
     figures = [_apply(f, suppressed) for f in figures]
     return Report(now=now, figures=tuple(figures), peers_split=connected is not None,
-                  questionnaires=outcomes is not None, cells=cells, suppressed=suppressed)
+                  questionnaires=outcomes is not None, unanswered=unanswered, cells=cells, suppressed=suppressed)
 
 
 def _apply(figure: Figure, suppressed: frozenset[str]) -> Figure:

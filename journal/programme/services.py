@@ -60,19 +60,21 @@ def _connected(ids: frozenset[int]) -> frozenset[int] | None:
     return frozenset(i for answer in answers for i in answer if i in ids)
 
 
-def _outcomes(ids: frozenset[int], now: datetime) -> dict[str, dict[int, tuple[float, float]]] | None:
+def _outcomes(ids: frozenset[int], now: datetime) -> dict[str, dict[int, tuple[float, float]] | None] | None:
+    """Per instrument, the pairs the questionnaire feature answered (None for an instrument nobody answered
+    for); None if nobody answered for any."""
     window = signals.OutcomeWindow(until=now)
-    outcomes, anyone = {}, False
+    outcomes: dict[str, dict[int, tuple[float, float]] | None] = {}
     for code, _, _ in report.INSTRUMENTS:
+        answers = signals.answers(signals.programme_outcomes_requested, member_ids=ids, instrument=code,
+                                  window=window)
         pairs: dict[int, tuple[float, float]] = {}
-        for answer in signals.answers(signals.programme_outcomes_requested, member_ids=ids, instrument=code,
-                                      window=window):
-            anyone = True
+        for answer in answers:
             for member_id, pair in answer.items():
                 if member_id in ids and member_id not in pairs and _valid(pair):
                     pairs[member_id] = (float(pair[0]), float(pair[1]))
-        outcomes[code] = pairs
-    return outcomes if anyone else None
+        outcomes[code] = pairs if answers else None
+    return outcomes if any(pairs is not None for pairs in outcomes.values()) else None
 
 
 def _valid(pair) -> bool:
@@ -107,9 +109,10 @@ def report_csv(built: report.Report) -> str:
         writer.writerow([figure.section, figure.label, members, *values, figure.unit,
                          "; ".join(filter(None, [figure.note, "association, not effect"]))])
     writer.writerow([])
-    writer.writerow(["# Aggregates of members who opted in, at " + built.now.strftime("%Y-%m-%d %H:%M UTC")
-                     + ". Suppressed: fewer than 10 members, or a number from which a group of fewer than 10 "
-                     "could be worked out. Associations, not effects."])
+    # One comment line, without commas (so a spreadsheet keeps it in one cell and readers can skip "#" lines).
+    writer.writerow(["# Aggregates of members who opted in at " + built.now.strftime("%Y-%m-%d %H:%M UTC")
+                     + ". Suppressed: fewer than 10 members or a number from which a group of fewer than 10 "
+                     "could be worked out. Associations not effects."])
     return out.getvalue()
 
 

@@ -86,7 +86,7 @@ def test_small_groups_are_taken_out_of_the_figures_not_just_hidden():
 
 
 def _outcomes(pairs):
-    return {"WHO-5": pairs, "UCLA-3": {}, "MSPSS": {}}
+    return {"WHO-5": pairs, "UCLA-3": {}, "MSPSS": None}
 
 
 def test_questionnaire_changes_split_by_peer_connection():
@@ -102,8 +102,9 @@ def test_questionnaire_changes_split_by_peer_connection():
     assert (with_.estimate, with_.low, with_.high) == pytest.approx(
         mean_interval([m.id % 3 for m in members[:15]]))
     assert every.shown and with_.shown and without.shown
-    # No pairs for UCLA-3: its cells are zero, suppressed.
+    # No pairs for UCLA-3: its cells are zero, suppressed. Nobody answered for MSPSS: left out.
     assert not _figure(report, "Mean change, all", "Change over 8 weeks: UCLA-3").shown
+    assert report.unanswered == ("MSPSS",) and not [f for f in report.figures if "MSPSS" in f.section]
     # 18 with a connection and 12 without: both shown; 22 and 8: both hidden, the total stays.
     connected = frozenset(m.id for m in members[:22])
     report = build(members, now, connected=connected, outcomes=_outcomes(pairs))
