@@ -48,9 +48,6 @@ def test_an_admin_sees_only_the_report(app, members, admin):
     assert admin.api("GET", f"/api/v1/checkins/{entry['id']}", check=False).status_code in (403, 404)
     page = admin.get("/account").get_data(as_text=True)
     assert 'href="/admin/programme"' in page and "Export my journal" not in page
-    with app.app_context():
-        from journal.auth import devices  # noqa: F401 - the session kind follows the role
-
     result = app.test_cli_runner().invoke(args=["users", "set-role", "nobody@example.org", "admin"])
     assert result.exit_code != 0
 
@@ -150,7 +147,8 @@ def test_every_figure_with_groups_of_ten_or_more(app, members, admin, connect_re
     assert (figure["Retained at 30 days"]["members"], figure["Retained at 90 days"]["members"]) == ("33", "23")
     who = {label: row for (section, label), row in rows.items() if section.startswith("Change over 8 weeks: WHO-5")}
     assert who["Mean change, all members with both responses"]["members"] == "31"
-    with_, without = who["Mean change, with at least one peer connection"], who["Mean change, without a peer connection"]
+    with_ = who["Mean change, with at least one peer connection"]
+    without = who["Mean change, without a peer connection"]
     assert (with_["members"], without["members"]) == ("15", "16")
     assert 4.0 <= float(with_["estimate"]) <= 5.0 and 1.0 <= float(without["estimate"]) <= 2.0
     assert float(with_["ci95_low"]) < float(with_["estimate"]) < float(with_["ci95_high"])
