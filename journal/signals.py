@@ -8,6 +8,7 @@ Senders use the helpers below, which also gather the answers of receivers that r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from blinker import Namespace
 from flask import current_app
@@ -55,7 +56,7 @@ class OutcomeWindow:
 
     follow_up_days: int = 56
     tolerance_days: int = 14
-    until: object = None  # a timezone-aware datetime (UTC); None means now
+    until: datetime | None = None  # a timezone-aware instant (UTC); None means now
 
 
 # The change in a questionnaire score over 8 weeks, for the programme report (member_ids=frozenset[int],

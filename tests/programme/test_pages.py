@@ -198,3 +198,13 @@ def test_checkins_before_a_later_clock_are_counted_once(app, members, admin):
 
         built = services.build_report(datetime.now(UTC))
     assert built.cells["active"] == 1 and built.cells["retained30"] == 1
+
+
+def test_an_admin_session_ends_like_staff_sessions(app, members, admin):
+    """Admins are signed out after 30 idle minutes, as clinicians and moderators are (config: "staff")."""
+    import time_machine
+
+    assert admin.get(REPORT).status_code == 200
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=31), tick=False):
+        response = admin.get(REPORT)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
