@@ -87,12 +87,13 @@ def _opt_in(page) -> str:
 def world(browser, live_server, live_app):
     """The member, the peer and the clinician, each signed in on a phone, with something on every page."""
     contexts = {role: browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
-                for role in ("member", "peer", "clinician")}
+                for role in ("member", "peer", "clinician", "admin")}
     for context in contexts.values():
         context.set_default_timeout(10_000)
     me, _ = sign_in(contexts["member"], live_app, display_name="Sunflower " + LONG[:20])
     peer, _ = sign_in(contexts["peer"], live_app, display_name="Bea Peer")
     doctor, _ = sign_in(contexts["clinician"], live_app, display_name="Dr Rivera", role="clinician")
+    admin, _ = sign_in(contexts["admin"], live_app, display_name="Programme Admin", role="admin")
 
     ids = {kind: _api(me, "POST", f"/api/v1/{kind}", {"name": LONG, **extra}, 201)["id"]
            for kind, extra in (("symptoms", {}), ("tags", {}), ("medications", {"dose": "200 mg"}))}
@@ -104,6 +105,7 @@ def world(browser, live_server, live_app):
     _api(me, "POST", "/api/v1/checkins", {"mood": 4, "note": "Better"}, 201)
 
     my_member_id, peer_member_id = _opt_in(me), _opt_in(peer)
+    _form(me, "/account/programme", {"counted": "y"})  # counted in the programme report (all suppressed)
     _api(me, "POST", "/api/v1/peers/connections", {"member_id": peer_member_id}, 201)
     _api(peer, "POST", f"/api/v1/peers/connections/{my_member_id}/accept")
     peer_entry_id = _api(peer, "POST", "/api/v1/checkins", {"mood": 3, "note": "Peer's day " + LONG,
@@ -130,7 +132,7 @@ def world(browser, live_server, live_app):
             "/peers/", "/peers/connections", "/peers/notifications", "/peers/suggestions", "/peers/profile",
             "/peers/guidelines", f"/peers/entries/{entry_id}", f"/peers/entries/{peer_entry_id}",
             f"/peers/members/{peer_member_id}", f"/peers/report/entry/{peer_entry_id}",
-            f"/peers/comments/{comment_id}/edit", "/help", "/privacy",
+            f"/peers/comments/{comment_id}/edit", "/help", "/privacy", "/account/programme",
         ],
         "peer": [
             "/", "/peers/", "/peers/notifications", "/peers/connections", f"/peers/entries/{entry_id}",
@@ -142,9 +144,10 @@ def world(browser, live_server, live_app):
             f"/clinician/patients/{grant_id}/summary", f"/clinician/patients/{grant_id}/report",
             "/account", "/help", "/privacy",
         ],
+        "admin": ["/", "/admin/programme", "/account", "/account/two-factor", "/help", "/privacy"],
     }
     yield {"pages": {role: (page, pages[role]) for role, page in (("member", me), ("peer", peer),
-                                                                   ("clinician", doctor))}}
+                                                                   ("clinician", doctor), ("admin", admin))}}
     for context in contexts.values():
         context.close()
 
@@ -155,7 +158,7 @@ def _axe_violations(page) -> list[str]:
             for v in results["violations"]]
 
 
-@pytest.mark.parametrize("role", ["member", "peer", "clinician"])
+@pytest.mark.parametrize("role", ["member", "peer", "clinician", "admin"])
 def test_every_page_fits_a_phone_and_passes_axe_in_light_and_dark(world, role):
     page, paths = world["pages"][role]
     problems = []
