@@ -189,8 +189,9 @@ def test_the_peers_feature_answers_who_has_a_connection(app, members):
     assert answers == [frozenset({a.user_id})]  # b is connected too, but was not asked about
 
 
-def test_checkins_before_a_later_clock_are_counted_once(app, members, admin):
-    """The report reads dates only: a check-in made today counts today, whatever day it is about."""
+def test_a_checkin_counts_when_it_was_recorded_not_the_day_it_is_about(app, members, admin):
+    """The report reads when check-ins were recorded: one made today about a day 20 days ago makes the member
+    active and retained at 30 days (they used the app today)."""
     someone = join(members, 40, checkins_days_ago=(40,))
     make_checkin(someone, occurred_at=(datetime.now(UTC) - timedelta(days=20)).isoformat())
     with app.app_context():
