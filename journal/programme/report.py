@@ -12,6 +12,8 @@ Definitions (also on the page and in README.md):
 - Change over 8 weeks in a questionnaire score: follow-up minus baseline, per signals.OutcomeWindow.
 - With a peer connection: at least one accepted peer connection at `now` (signals.programme_cohorts_requested).
 
+A mean over members who all have the same value is suppressed too: it would be each member's own value.
+
 Every figure is an association, not an effect: members who connect with peers may differ in many ways from
 those who do not.
 """
@@ -64,6 +66,7 @@ class Figure:
     high: float | None = None
     unit: str = ""  # "share", "per week", "points"
     note: str = ""
+    uniform: bool = False  # every member has the same value: the mean would be each one's own
     shown: bool = True
     n_shown: bool = True
 
@@ -112,7 +115,8 @@ def build(members: list[Member], now: datetime, *, connected: frozenset[int] | N
     rates = [_rate(m, now) for m in members]
     mean = mean_interval(rates) if n >= 2 else (None, None, None)
     figures.append(Figure("Taking part", f"Check-ins per member per week (last {RATE_WEEKS} weeks)", "members", n,
-                          ("members",), estimate=mean[0], low=mean[1], high=mean[2], unit="per week"))
+                          ("members",), estimate=mean[0], low=mean[1], high=mean[2], unit="per week",
+                          uniform=len(set(rates)) == 1))
 
     for days in RETENTION_DAYS:
         eligible = [m for m in members if m.registered_at <= now - timedelta(days=days)]
@@ -154,7 +158,7 @@ def build(members: list[Member], now: datetime, *, connected: frozenset[int] | N
             mean = mean_interval(changes) if len(changes) >= 2 else (None, None, None)
             figures.append(Figure(f"Change over 8 weeks: {name}", f"Mean change, {words}", f"{code}:{cohort}",
                                   len(changes), (f"{code}:{cohort}",), estimate=mean[0], low=mean[1],
-                                  high=mean[2], unit="points", note=direction))
+                                  high=mean[2], unit="points", note=direction, uniform=len(set(changes)) == 1))
 
     suppressed = suppress_cells(cells, tables, THRESHOLD)
     figures = [_apply(f, suppressed) for f in figures]
@@ -164,7 +168,7 @@ def build(members: list[Member], now: datetime, *, connected: frozenset[int] | N
 
 def _apply(figure: Figure, suppressed: frozenset[str]) -> Figure:
     """The figure with what may not be shown taken out (not merely hidden by the template)."""
-    shown = not any(cell in suppressed for cell in figure.needs) and figure.n >= THRESHOLD
+    shown = not any(cell in suppressed for cell in figure.needs) and figure.n >= THRESHOLD and not figure.uniform
     n_shown = figure.n_cell not in suppressed
     if shown and (figure.estimate is None or all(math.isfinite(v) for v in (figure.estimate, figure.low, figure.high)
                                                   if v is not None)):

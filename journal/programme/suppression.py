@@ -11,7 +11,9 @@ A cell is a number of members, or a figure computed over a group of members. The
 4. A cell is in several tables (the members counted are the total of several splits): suppressed once, it is
    suppressed in all, and the rules run again until nothing changes.
 
-A figure over a group (a mean, a share, an interval) is shown only when every cell it needs is shown.
+A figure over a group (a mean, a share, an interval) is shown only when every cell it needs is shown, and a
+mean only when the members' values differ (report.py): a mean of equal values is each member's own value.
+(A share of 0 or 1 is already covered: its complement is a zero cell.)
 """
 from __future__ import annotations
 

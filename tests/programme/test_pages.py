@@ -93,8 +93,8 @@ def test_small_groups_never_show_on_the_page_or_in_the_csv(app, members, admin):
     """20 counted: 12 who came back and 8 who did not. 8 is small, and 12 = 20 - 8 would give it away: neither
     the active count nor any retention figure shows; nobody registered recently, so that zero hides the
     "registered 30/90 days ago" groups too. Members who did not opt in are not counted at all."""
-    for _ in range(12):
-        join(members, 100, checkins_days_ago=(100, 1))
+    for count in range(12):
+        join(members, 100, checkins_days_ago=(100, 1, 2) if count % 2 else (100, 1))
     for _ in range(8):
         join(members, 100, checkins_days_ago=(100,))
     for _ in range(3):

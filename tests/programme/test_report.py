@@ -120,3 +120,17 @@ def test_without_peers_the_split_is_left_out():
     labels = [f.label for f in report.figures if f.section.startswith("Change over 8 weeks: WHO-5")]
     assert labels == ["Mean change, all members with both responses"]
     assert report.questionnaires and not report.peers_split
+
+
+def test_a_mean_of_equal_values_is_suppressed():
+    """Twelve members who each checked in once in 8 weeks: a mean of 0.125 with a zero-width interval would tell
+    every member's own count."""
+    now = _now()
+    members = [_member(i, now, registered_days=100, last_days=1, recent=1) for i in range(12)]
+    report = build(members, now, connected=None,
+                   outcomes={"WHO-5": {i: (10.0, 12.0) for i in range(12)}, "UCLA-3": None, "MSPSS": None})
+    rate = _figure(report, "Check-ins per member")
+    assert not rate.shown and rate.estimate is None and rate.n == 12
+    assert not _figure(report, "Mean change, all").shown
+    members[0] = _member(0, now, registered_days=100, last_days=1, recent=2)
+    assert _figure(build(members, now, connected=None, outcomes=None), "Check-ins per member").shown
