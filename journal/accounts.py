@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from journal.extensions import UTCDateTime, db, utcnow
 from journal.security import STAFF_ROLES
 
-ROLES = ("member", "clinician", "moderator")
+ROLES = ("member", "clinician", "moderator", "admin")
 # The version of the privacy page (/privacy) a member agrees to at registration: change it when what the
 # page promises changes.
 PRIVACY_VERSION = "2026-12-05"  # changed: email, consent, two-step sign-in
@@ -73,7 +73,8 @@ class User(UserMixin, db.Model):
 
     @property
     def needs_second_factor(self) -> bool:
-        """Clinicians and moderators must set up two-step sign-in before they see anyone's data."""
+        """Clinicians, moderators and admins must set up two-step sign-in before they see anyone's data (or,
+        for admins, the programme's aggregates)."""
         return self.is_staff and self.totp_enabled_at is None
 
 

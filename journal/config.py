@@ -78,7 +78,7 @@ DEFAULTS = {
     # The features the app is built with (journal/__init__.py). The journal stands alone: core, auth,
     # entries and pwa are needed; every other feature can be left out.
     "FEATURES": ("core", "auth", "entries", "pwa", "push", "peers", "clinicians", "questionnaires", "safetyplan",
-                 "milestones", "healthlinks"),
+                 "milestones", "healthlinks", "programme"),
     # Behind a reverse proxy (TLS termination): how many proxies append X-Forwarded-For/-Proto. 0 trusts no
     # such header (a client could forge them); N trusts the last N values, which the N proxies wrote.
     "PROXY_HOPS": 0,

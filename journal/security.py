@@ -87,13 +87,14 @@ def _harden_response(response):
 
 # Who keeps a journal: members, and moderators (members who also moderate). Clinician accounts do not.
 JOURNAL_KEEPERS = frozenset({"member", "moderator"})
-# Who sees other members' data by role: clinicians (their patients') and moderators (reported content). A
-# route only they may use needs two-step sign-in first (`roles_only`).
-STAFF_ROLES = frozenset({"clinician", "moderator"})
+# Who sees other members' data by role: clinicians (their patients') and moderators (reported content), and
+# admins (the programme report's aggregates of opted-in members, never one member's data). A route only they
+# may use needs two-step sign-in first (`roles_only`), and their sessions end sooner (config: "staff").
+STAFF_ROLES = frozenset({"clinician", "moderator", "admin"})
 
 
-SECOND_FACTOR_NEEDED = ("Set up two-step sign-in first (Account, Two-step sign-in): clinicians and moderators "
-                        "need it before they see anyone's data.")
+SECOND_FACTOR_NEEDED = ("Set up two-step sign-in first (Account, Two-step sign-in): clinicians, moderators and "
+                        "admins need it before they see anyone's data.")
 
 
 def roles_only(roles, *, api_message: str | None = None):

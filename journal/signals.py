@@ -7,6 +7,8 @@ Senders use the helpers below, which also gather the answers of receivers that r
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 from uuid import UUID
 
@@ -57,6 +59,41 @@ class LiveGrant(NamedTuple):
 # may see what `user` shares with peers and whose shares `user` may see (peers: accepted connections, both
 # taking part, no block either way, nobody suspended). Milestones shows shared milestones to them only.
 peer_circle_requested = _signals.signal("peer-circle-requested")
+
+
+# --- The programme report (journal/programme) ------------------------------------------------------------
+# Both are asked only about members who opted in to the report, and only within the admin's request that
+# builds it; what comes back is aggregated there and never stored, logged or shown per member.
+
+# Which of these members have at least one peer connection? (member_ids=frozenset[int]) Receivers answer a
+# set of member ids (a subset of member_ids) who have at least one accepted peer connection now, or None.
+# Peers answers. With nobody answering (an app built without peers) the report omits the with/without split.
+programme_cohorts_requested = _signals.signal("programme-cohorts-requested")
+
+
+@dataclass(frozen=True)
+class OutcomeWindow:
+    """What "the change over 8 weeks" means for programme_outcomes_requested.
+
+    Baseline: the member's first completed response to the instrument. Follow-up: of their later responses,
+    the one completed closest to baseline + `follow_up_days`, within `tolerance_days` either side (ties: the
+    earlier one). A member with no response in that window has no pair and is left out. Both responses must
+    be completed on or before `until` (the instant the report is built)."""
+
+    follow_up_days: int = 56
+    tolerance_days: int = 14
+    until: datetime | None = None  # a timezone-aware instant (UTC); None means now
+
+
+# The change in a questionnaire score over 8 weeks, for the programme report (member_ids=frozenset[int],
+# instrument=str, window=OutcomeWindow). Instrument codes: "WHO-5" (raw 0–25), "UCLA-3" (3–9), "MSPSS"
+# (mean of 12 items, 1–7); more may be added to programme.INSTRUMENTS. A receiver that holds the
+# instrument answers a dict {member_id: (baseline_score, follow_up_score)} (floats, the instrument's total
+# score as the questionnaire feature reports it; only members in member_ids and with a pair per the window),
+# or None if it does not hold that instrument. The report merges the answers (the first answer for a member
+# wins) and computes the change (follow-up minus baseline) and its interval itself. With nobody answering,
+# the report says "no questionnaire data (questionnaires not enabled)".
+programme_outcomes_requested = _signals.signal("programme-outcomes-requested")
 
 
 def answers(signal, **kwargs) -> list:

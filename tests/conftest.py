@@ -385,13 +385,13 @@ class Members:
 
     def make(self, *, role="member", timezone="UTC", display_name=None, email=None, verified=True,
              two_factor=None) -> Client:
-        """A signed-in account. Clinicians and moderators (a member made moderator with the CLI) also set up
+        """A signed-in account. Clinicians, moderators and admins (members made so with the CLI) also set up
         two-step sign-in, which they need before they see anyone's data (`two_factor=False` to skip it)."""
         self.count += 1
         email = email or f"person{self.count}@example.org"
         client = self.new_client()
         response = client.register(email, display_name=display_name or f"Person {self.count}",
-                                   role="member" if role == "moderator" else role, timezone=timezone)
+                                   role="member" if role in ("moderator", "admin") else role, timezone=timezone)
         assert response.status_code == 302, response.get_data(as_text=True)
         client.email = email
         with self.app.app_context():
@@ -402,8 +402,8 @@ class Members:
             client.user_id = db.session.scalar(select(User.id).where(User.email == email))
         if verified:
             client.confirm_email()
-        if role == "moderator":
-            result = self.app.test_cli_runner().invoke(args=["users", "set-role", email, "moderator"])
+        if role in ("moderator", "admin"):
+            result = self.app.test_cli_runner().invoke(args=["users", "set-role", email, role])
             assert result.exit_code == 0, result.output
         if two_factor if two_factor is not None else (verified and role != "member"):
             client.set_up_two_factor()

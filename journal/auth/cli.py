@@ -77,13 +77,14 @@ def keys_retire(key_id):
 @click.argument("email")
 @click.argument("role")
 def users_set_role(email, role):
-    """Give the account with EMAIL a ROLE: member, clinician or moderator."""
+    """Give the account with EMAIL a ROLE: member, clinician, moderator or admin (sees only the programme
+    report)."""
     try:
         user = services.set_role(email, role)
     except services.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"{user.display_name} is now a {role}.")
+    click.echo(f"{user.display_name} is now {'an' if role[0] in 'aeiou' else 'a'} {role}.")
 
 
 @users_cli.command("purge-sessions")

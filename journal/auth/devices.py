@@ -36,7 +36,8 @@ class Limits:
 
 
 def limits_for(user: User) -> Limits:
-    """Members: 14 days idle, 30 days at most; clinicians and moderators: 30 minutes, 12 hours (config)."""
+    """Members: 14 days idle, 30 days at most; staff (clinicians, moderators, admins): 30 minutes, 12 hours
+    (config)."""
     kind = "staff" if user.is_staff else "member"
     config = current_app.config
     return Limits(config["SESSION_IDLE_LIMITS"][kind], config["SESSION_ABSOLUTE_LIMITS"][kind])

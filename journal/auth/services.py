@@ -150,7 +150,8 @@ def data_keys_by_master_key() -> dict[str, int]:
 
 
 def set_role(email: str, role: str) -> User:
-    """Give an account a role (member, clinician, moderator)."""
+    """Give an account a role (member, clinician, moderator, admin). An admin sees only the programme report
+    (journal/programme): aggregates of opted-in members, never a journal or peer content."""
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))

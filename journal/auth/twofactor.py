@@ -31,7 +31,8 @@ STEP_SECONDS = 30
 SECRET_TABLE = "users.totp_secret"  # noqa: S105 - the name bound into the ciphertext
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off paper without doubt
 RECOVERY_GROUPS, RECOVERY_GROUP_LENGTH = 4, 4  # 16 characters of 31: about 79 bits
-STAFF_KEEP = "Clinician and moderator accounts keep two-step sign-in on: it protects the members whose data they see."
+STAFF_KEEP = ("Clinician, moderator and admin accounts keep two-step sign-in on: it protects the members whose data "
+              "they see.")
 
 
 def _encrypt(user: User, secret: str) -> bytes:

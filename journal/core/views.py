@@ -12,8 +12,11 @@ from journal.urls import has_feature
 @bp.get("/")
 def home():
     if current_user.is_authenticated:
-        clinician = current_user.role == "clinician" and has_feature("clinicians")
-        return redirect(url_for("clinicians.index") if clinician else url_for("entries.new"))
+        if current_user.role == "clinician" and has_feature("clinicians"):
+            return redirect(url_for("clinicians.index"))
+        if current_user.role == "admin":  # keeps no journal: sees only the programme report
+            return redirect(url_for("programme.report") if has_feature("programme") else url_for("auth.account"))
+        return redirect(url_for("entries.new"))
     return render_template("core/home.html")
 
 

@@ -17,3 +17,4 @@ def init_app(app: Flask) -> None:
     signals.session_requested.connect(moderation.on_session_requested, app)
     signals.entry_page_opened.connect(entry_views.own_entry_panel, app)
     signals.peer_circle_requested.connect(connections.on_peer_circle_requested, app)
+    signals.programme_cohorts_requested.connect(connections.on_programme_cohorts_requested, app)

@@ -282,3 +282,17 @@ def lists_for(viewer: User) -> ConnectionLists:
 
 def profile_cards(rows) -> list[profiles.PeerCard]:
     return [profiles.card(user, profile) for user, profile in rows]
+
+
+def on_programme_cohorts_requested(app, member_ids: frozenset[int]) -> frozenset[int]:
+    """Receiver of journal.signals.programme_cohorts_requested: which of these (opted-in) members have at least
+    one accepted peer connection now. Only ids leave, for the report's aggregates."""
+    if not member_ids:
+        return frozenset()
+    ids = list(member_ids)
+    rows = db.session.execute(
+        select(PeerConnection.user_low, PeerConnection.user_high)
+        .where(PeerConnection.status == "accepted",
+               or_(PeerConnection.user_low.in_(ids), PeerConnection.user_high.in_(ids)))
+    )
+    return frozenset(i for row in rows for i in row if i in member_ids)

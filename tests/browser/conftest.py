@@ -109,8 +109,10 @@ def sign_in(context, live_app, *, display_name: str = "River", timezone: str = "
 
     email = f"browser{next(_emails)}-{os.getpid()}@example.org"
     with live_app.app_context():
-        user = services.register(email=email, password=PASSWORD, display_name=display_name, role=role,
-                                 timezone=timezone)
+        # Moderators and admins are members first, given their role by the operator (users set-role).
+        user = services.register(email=email, password=PASSWORD, display_name=display_name,
+                                 role="member" if role in ("moderator", "admin") else role, timezone=timezone)
+        user.role = role
         if user.is_member:
             seed_catalog(user)
         if verified:

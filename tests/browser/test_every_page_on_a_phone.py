@@ -98,12 +98,13 @@ def _opt_in(page) -> str:
 def world(browser, live_server, live_app):
     """The member, the peer and the clinician, each signed in on a phone, with something on every page."""
     contexts = {role: browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
-                for role in ("member", "peer", "clinician")}
+                for role in ("member", "peer", "clinician", "admin")}
     for context in contexts.values():
         context.set_default_timeout(10_000)
     me, _ = sign_in(contexts["member"], live_app, display_name="Sunflower " + LONG[:20])
     peer, _ = sign_in(contexts["peer"], live_app, display_name="Bea Peer")
     doctor, _ = sign_in(contexts["clinician"], live_app, display_name="Dr Rivera", role="clinician")
+    admin, _ = sign_in(contexts["admin"], live_app, display_name="Programme Admin", role="admin")
 
     ids = {kind: _api(me, "POST", f"/api/v1/{kind}", {"name": LONG, **extra}, 201)["id"]
            for kind, extra in (("symptoms", {}), ("tags", {}), ("medications", {"dose": "200 mg"}))}
@@ -123,6 +124,7 @@ def world(browser, live_server, live_app):
         _api(me, "POST", "/api/v1/checkins", earlier, 201)
 
     my_member_id, peer_member_id = _opt_in(me), _opt_in(peer)
+    _form(me, "/account/programme", {"counted": "y"})  # counted in the programme report (all suppressed)
     _api(me, "POST", "/api/v1/peers/connections", {"member_id": peer_member_id}, 201)
     _api(peer, "POST", f"/api/v1/peers/connections/{my_member_id}/accept")
     peer_entry_id = _api(peer, "POST", "/api/v1/checkins", {"mood": 3, "note": "Peer's day " + LONG,
@@ -175,7 +177,8 @@ def world(browser, live_server, live_app):
             "/peers/", "/peers/connections", "/peers/notifications", "/peers/suggestions", "/peers/profile",
             "/peers/guidelines", f"/peers/entries/{entry_id}", f"/peers/entries/{peer_entry_id}",
             f"/peers/members/{peer_member_id}", f"/peers/report/entry/{peer_entry_id}",
-            f"/peers/comments/{comment_id}/edit", "/help", "/privacy", "/safety-plan", "/safety-plan/edit",
+            f"/peers/comments/{comment_id}/edit", "/help", "/privacy", "/account/programme", "/safety-plan",
+            "/safety-plan/edit",
             "/questionnaires/", "/questionnaires/who5", "/questionnaires/phq9", "/questionnaires/mspss",
             who5_path, phq9_path, "/questionnaires/who5/trend", "/questionnaires/phq9/trend",
             "/milestones/", "/milestones/new", f"/milestones/{counter}", f"/milestones/{counter}/start-again",
@@ -194,9 +197,10 @@ def world(browser, live_server, live_app):
             f"/questionnaires/patients/{grant_id}", "/account", "/help", "/privacy", "/safety-plan/shared",
             f"/safety-plan/shared/{grant_id}",
         ],
+        "admin": ["/", "/admin/programme", "/account", "/account/two-factor", "/help", "/privacy"],
     }
     yield {"pages": {role: (page, pages[role]) for role, page in (("member", me), ("peer", peer),
-                                                                   ("clinician", doctor))}}
+                                                                   ("clinician", doctor), ("admin", admin))}}
     for context in contexts.values():
         context.close()
 
@@ -207,7 +211,7 @@ def _axe_violations(page) -> list[str]:
             for v in results["violations"]]
 
 
-@pytest.mark.parametrize("role", ["member", "peer", "clinician"])
+@pytest.mark.parametrize("role", ["member", "peer", "clinician", "admin"])
 def test_every_page_fits_a_phone_and_passes_axe_in_light_and_dark(world, role):
     page, paths = world["pages"][role]
     problems = []
