@@ -86,8 +86,8 @@ class OutcomeWindow:
 
 
 # The change in a questionnaire score over 8 weeks, for the programme report (member_ids=frozenset[int],
-# instrument=str, window=OutcomeWindow). Instrument codes: "WHO-5" (raw 0–25), "UCLA-3" (3–9), "MSPSS"
-# (mean of 12 items, 1–7); more may be added to programme.INSTRUMENTS. A receiver that holds the
+# instrument=str, window=OutcomeWindow). Instrument codes: "WHO-5" (0–100 %, as the member sees it),
+# "UCLA-3" (3–9), "MSPSS" (mean of 12 items, 1–7); more may be added to programme.INSTRUMENTS. A receiver that holds the
 # instrument answers a dict {member_id: (baseline_score, follow_up_score)} (floats, the instrument's total
 # score as the questionnaire feature reports it; only members in member_ids and with a pair per the window),
 # or None if it does not hold that instrument. The report merges the answers (the first answer for a member

@@ -32,7 +32,7 @@ RATE_WEEKS = 8
 RETENTION_DAYS = (30, 90)
 # code, name, what a rise means (shown beside the change)
 INSTRUMENTS = (
-    ("WHO-5", "WHO-5 well-being (raw 0–25)", "a rise is better"),
+    ("WHO-5", "WHO-5 well-being (0–100 %)", "a rise is better"),
     ("UCLA-3", "UCLA-3 loneliness (3–9)", "a fall is better"),
     ("MSPSS", "MSPSS perceived support (mean 1–7)", "a rise is better"),
 )

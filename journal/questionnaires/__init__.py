@@ -9,7 +9,9 @@ from journal.questionnaires import cli, views  # noqa: E402,F401  (routes, comma
 
 
 def init_app(app: Flask) -> None:
-    from journal.questionnaires import api
+    from journal import signals
+    from journal.questionnaires import api, services
 
     app.register_blueprint(bp, url_prefix="/questionnaires")
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    signals.programme_outcomes_requested.connect(services.on_programme_outcomes_requested, app)

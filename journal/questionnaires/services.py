@@ -10,8 +10,8 @@ from sqlalchemy import delete, func, select
 from journal import crypto, signals
 from journal.accounts import User
 from journal.domain import DomainError, ValidationError
-from journal.extensions import db
-from journal.keys import key_for
+from journal.extensions import db, utcnow
+from journal.keys import key_for, keys_for
 from journal.questionnaires.instruments import INSTRUMENTS, Band, Instrument, MissingAnswers, Score, parse, score
 from journal.questionnaires.models import QuestionnaireResponse, QuestionnaireSchedule, QuestionnaireSettings
 from journal.timekeeping import local_datetime, local_day
@@ -243,3 +243,46 @@ def send_due_reminders(now: datetime) -> int:
         db.session.commit()
         sent += 1
     return sent
+
+
+# The programme report's codes (signals.programme_outcomes_requested) for the instruments it asks about.
+PROGRAMME_CODES = {"WHO-5": "who5", "UCLA-3": "ucla3", "MSPSS": "mspss"}
+
+
+def outcome_pairs(member_ids, code: str, window: signals.OutcomeWindow, now: datetime) -> dict[int, tuple]:
+    """Per member, (baseline, follow-up) totals of one instrument as the programme report defines them
+    (signals.OutcomeWindow): the first response, and the later one taken closest to baseline +
+    follow_up_days within tolerance_days (ties: the earlier), both by `window.until`. Scores are the ones the
+    member sees (WHO-5 as a percentage). Decrypted here and dropped at once: only the two numbers leave."""
+    until = window.until or now
+    rows = db.session.execute(
+        select(QuestionnaireResponse.id, QuestionnaireResponse.owner_id, QuestionnaireResponse.taken_at,
+               QuestionnaireResponse.payload_ct)
+        .where(QuestionnaireResponse.owner_id.in_(set(member_ids)), QuestionnaireResponse.instrument == code,
+               QuestionnaireResponse.taken_at <= until)
+        .order_by(QuestionnaireResponse.owner_id, QuestionnaireResponse.taken_at, QuestionnaireResponse.id)).all()
+    keys = keys_for({row.owner_id for row in rows})
+    taken: dict[int, list[tuple[datetime, float]]] = {}
+    for row in rows:
+        key = keys.get(row.owner_id)
+        try:
+            total = key.decrypt_json(row.payload_ct, table=TABLE, row_id=row.id)["total"] if key else None
+        except (crypto.DecryptionError, ValueError, KeyError, TypeError):
+            total = None
+        if total is not None:
+            taken.setdefault(row.owner_id, []).append((row.taken_at, float(total)))
+    target, slack = timedelta(days=window.follow_up_days), timedelta(days=window.tolerance_days)
+    pairs = {}
+    for owner_id, series in taken.items():
+        (first_at, baseline), later = series[0], series[1:]
+        near = [(abs(at - first_at - target), at, total) for at, total in later if abs(at - first_at - target) <= slack]
+        if near:
+            pairs[owner_id] = (baseline, min(near)[2])
+    return pairs
+
+
+def on_programme_outcomes_requested(app, *, member_ids, instrument: str, window, **_) -> dict | None:
+    code = PROGRAMME_CODES.get(instrument)
+    if code is None:
+        return None
+    return outcome_pairs(member_ids, code, window, utcnow())

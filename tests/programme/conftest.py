@@ -7,7 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from journal.config import DEFAULTS
 from tests.conftest import make_checkin
+
+
+@pytest.fixture
+def config_overrides():
+    """The app without the questionnaire feature: these tests answer for it with fake receivers
+    (connect_receiver), so each figure is known. tests/programme/test_questionnaire_outcomes.py uses the
+    real one."""
+    return {"FEATURES": tuple(name for name in DEFAULTS["FEATURES"] if name != "questionnaires")}
 
 
 def join(members, days_ago: int, *, counted=True, checkins_days_ago=(), verified=False):
