@@ -17,7 +17,7 @@ from journal.security import STAFF_ROLES
 ROLES = ("member", "clinician", "moderator", "admin")
 # The version of the privacy page (/privacy) a member agrees to at registration: change it when what the
 # page promises changes.
-PRIVACY_VERSION = "2026-12-05"  # changed: email, consent, two-step sign-in
+PRIVACY_VERSION = "2026-12-10"  # changed: questionnaires, safety plan, milestones, health links, programme report
 
 
 class User(UserMixin, db.Model):

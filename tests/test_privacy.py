@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from journal.accounts import PRIVACY_VERSION
+
 
 def test_the_privacy_page_is_public_and_says_what_members_ask(client):
     response = client.get("/privacy")
@@ -12,7 +14,9 @@ def test_the_privacy_page_is_public_and_says_what_members_ask(client):
                     "Moderators", "The people who run this server", "notification service", "Delete your account",
                     "up to 30 days", "never your IP address"):
         assert promise in html, promise
-    assert "Version 2026-12-05" in html
+    assert f"Version {PRIVACY_VERSION}" in html
+    for new in ("Questionnaires, if you take them", "Your milestones", "Health links you make"):
+        assert new in html, new
 
 
 @pytest.mark.parametrize("config_overrides", [{"BACKUP_RETENTION_DAYS": 7,
