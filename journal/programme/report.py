@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from journal.programme.statistics import mean_interval, wilson_interval
+from journal.intervals import mean_interval, wilson_interval
 from journal.programme.suppression import THRESHOLD, suppress_cells
 
 ACTIVE_DAYS = 28

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from journal import patterns
+from journal import intervals, patterns
 from tests.conftest import add_item, checkin_time, make_checkin
 
 # --- Student's t and Welch's interval, without the app ---------------------------------------------------
@@ -24,18 +24,18 @@ T_TABLE = [(0.975, 1, 12.7062), (0.975, 2, 4.3027), (0.975, 3, 3.1824), (0.975, 
 
 @pytest.mark.parametrize("p, df, expected", T_TABLE)
 def test_the_t_quantile_matches_the_table(p, df, expected):
-    assert patterns.t_quantile(p, df) == pytest.approx(expected, abs=5e-5)
-    assert patterns.t_quantile(1 - p, df) == pytest.approx(-expected, abs=5e-5)
+    assert intervals.t_quantile(p, df) == pytest.approx(expected, abs=5e-5)
+    assert intervals.t_quantile(1 - p, df) == pytest.approx(-expected, abs=5e-5)
 
 
 def test_the_t_quantile_between_table_rows_and_far_out():
     # Welch's degrees of freedom are rarely whole: between 4 and 5 the quantile lies between their values.
-    assert 2.5706 < patterns.t_quantile(0.975, 4.45) < 2.7764
-    assert patterns.t_quantile(0.975, 1e7) == pytest.approx(1.95996, abs=1e-4)  # the normal's 1.96
-    assert patterns.t_quantile(0.5, 3) == 0
+    assert 2.5706 < intervals.t_quantile(0.975, 4.45) < 2.7764
+    assert intervals.t_quantile(0.975, 1e7) == pytest.approx(1.95996, abs=1e-4)  # the normal's 1.96
+    assert intervals.t_quantile(0.5, 3) == 0
     for bad in ((0, 3), (1, 3), (0.975, 0)):
         with pytest.raises(ValueError):
-            patterns.t_quantile(*bad)
+            intervals.t_quantile(*bad)
 
 
 def test_welchs_interval_worked_by_hand():
@@ -43,14 +43,14 @@ def test_welchs_interval_worked_by_hand():
     # without 3, 2, 2: mean 7/3, variance 1/3
     # difference 2; standard error √(1/9 + 1/9) = √2/3 = 0.471405; equal n and variances give df = 2(n−1) = 4
     # t(0.975, 4) = 2.776445, so the half-width is 1.308820: from 0.691180 to 3.308820.
-    found = patterns.welch_interval([4, 5, 4], [3, 2, 2])
+    found = intervals.welch_interval([4, 5, 4], [3, 2, 2])
     assert found.difference == pytest.approx(2)
     assert found.df == pytest.approx(4)
     assert (found.low, found.high) == (pytest.approx(0.691180, abs=1e-5), pytest.approx(3.308820, abs=1e-5))
     # No spread on either side: the interval is the point itself.
-    flat = patterns.welch_interval([3, 3, 3], [2, 2, 2])
+    flat = intervals.welch_interval([3, 3, 3], [2, 2, 2])
     assert (flat.difference, flat.low, flat.high) == (1, 1, 1)
-    assert patterns.welch_interval([3], [2, 2]) is None
+    assert intervals.welch_interval([3], [2, 2]) is None
 
 
 def view(day: date, mood: int, sleep: float | None = None, readable: bool = True):

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from journal.intervals import mean_interval, wilson_interval
 from journal.programme.report import Member, build
-from journal.programme.statistics import mean_interval, wilson_interval
 
 
 def _now() -> datetime:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from journal.programme.statistics import Z_95, mean_interval, t_cdf, t_quantile, wilson_interval
+from journal.intervals import Z_95, mean_interval, t_cdf, t_quantile, wilson_interval
 
 # (p, df, t): qt(p, df) to 6 decimals.
 T_TABLE = [
