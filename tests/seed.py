@@ -84,6 +84,12 @@ def seed_world(members, *, everyone: bool = True) -> World:
     # A safety plan: its page then shows the delete form and the share form for that clinician.
     _ok(me.post("/safety-plan/edit", {"warning_signs": "not sleeping", "helpers-0-name": "Alex",
                                        "helpers-0-phone": "0123 456 789"}), 302)
+    # A questionnaire result (its page has the delete form) and a health link (the list has its revoke form).
+    _ok(me.post("/questionnaires/who5", {f"q{n}": "3" for n in range(1, 6)}), 302)
+    today = datetime.now(UTC).date()
+    _ok(me.post("/sharing/links/", {"first_day": (today - timedelta(days=6)).isoformat(),
+                                    "last_day": today.isoformat(), "measures": "mood", "expiry_days": "7",
+                                    "label": "For my GP", "name": "Sam"}), 200)
 
     device = {"endpoint": ENDPOINT, "keys": {"p256dh": P256DH, "auth": AUTH}}
     sub_id = _ok(me.api("POST", "/api/v1/push/subscriptions", json=device), 201).get_json()["id"]

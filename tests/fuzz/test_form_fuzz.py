@@ -39,11 +39,14 @@ EXEMPT = {
     # follows links); its hostile input (stale, stolen, missing or oversized sealed files) is covered in
     # tests/entries/test_import.py.
     re.compile(r"^entries\.import_confirm$"): "reached only from the import preview",
+    # The SMART Health Link manifest takes JSON from a receiving app, never a form; its hostile bodies (not
+    # JSON, bad bytes, deep nesting, wrong types…) are covered in tests/healthlinks/test_link_rules.py.
+    re.compile(r"^healthlinks_public\.manifest$"): "a JSON endpoint for receiving apps, not a form",
 }
 STARTS = {
     "visitor": ["/", "/login", "/register"],
     "member": ["/", "/checkin", "/timeline", "/track", "/account", "/peers/", "/sharing/clinicians/", "/reminders",
-               "/milestones/", "/milestones/peers"],
+               "/milestones/", "/milestones/peers", "/questionnaires/who5/trend", "/sharing/links/"],
     "clinician": ["/", "/clinician/"],
     "moderator": ["/peers/moderation"],
 }
