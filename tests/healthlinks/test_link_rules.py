@@ -72,7 +72,7 @@ def test_a_file_address_lives_an_hour_and_cannot_be_forged(app, member, client):
     location = path_of(ask_manifest(client.http, payload, embeddedLengthMax=0).get_json()["files"][0]["location"])
     assert client.http.get(location).status_code == 200
     # One character changed inside the signature (not its last two, whose low bits base64 may ignore: the
-    # earlier "replace the last two with xx" passed the signature unchanged about one run in a few hundred).
+    # earlier "replace the last two with xx" left the signature valid about one run in a thousand).
     forged = location[:-5] + ("A" if location[-5] != "A" else "B") + location[-4:]
     assert client.http.get(forged).status_code == 404
     assert client.http.get("/shl/file/not-a-ticket").status_code == 404
