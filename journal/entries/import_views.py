@@ -15,7 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from journal import scales
 from journal.entries import bp, imports
-from journal.entries.importing import ImportFileError
+from journal.entries.import_rows import ImportFileError
 from journal.entries.views import journal_required
 from journal.extensions import csrf, utcnow
 from journal.forms import ActionForm

@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from journal import crypto, scales
 from journal.accounts import User
 from journal.entries import services, tracking
-from journal.entries.importing import ImportFileError, ImportRow, Parsed, parse_file
+from journal.entries.import_rows import ImportFileError, ImportRow, Parsed
+from journal.entries.importing import parse_file
 from journal.entries.models import ImportedRow
 from journal.entries.validation import CheckinInput
 from journal.extensions import db
